@@ -1,0 +1,1 @@
+"""Pre-publication accessibility audit for news posts."""

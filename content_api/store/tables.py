@@ -1,0 +1,174 @@
+"""The store's tables, shared by SQLite and PostgreSQL.
+
+One `MetaData`, plain `Table` objects: the schema layer never sees ORM objects, and queries return
+rows or small dataclasses. Every lookup the API makes has an index here (the comments say which).
+Full-text search lives beside these tables (`search.py`) because its shape differs per database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# Post status values. Only PUBLISHED is ever visible to an anonymous client.
+DRAFT = "draft"
+PUBLISHED = "published"
+SCHEDULED = "scheduled"
+POST_STATUSES = (DRAFT, PUBLISHED, SCHEDULED)
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Path inside the content folder, without a leading slash: "images/team.png". Unique: lookup by path.
+    Column("path", String(500), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("format", String(20), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("animated", Boolean, nullable=False, default=False),
+    Column("frame_count", Integer, nullable=False, default=1),
+    # Total play time of one loop in milliseconds (None when still); loop count 0 means endless.
+    Column("duration_ms", Integer, nullable=True),
+    Column("loop_count", Integer, nullable=True),
+    # "pass", "fail" or None when not analysed (still images pass trivially).
+    Column("flash_verdict", String(20), nullable=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),  # person(slug)
+    Column("name", String(300), nullable=False),
+    Column("pronouns", String(100), nullable=True),
+    # The person's consent to display their pronouns. Pronouns never leave the store without it.
+    Column("show_pronouns", Boolean, nullable=False, default=False),
+    Column("role", String(300), nullable=True),
+    Column("bio", Text, nullable=True),
+    Column("avatar_image_id", Integer, ForeignKey("images.id", ondelete="SET NULL"), nullable=True),
+    Column("avatar_alt", Text, nullable=True),
+    Column("aliases", JSON, nullable=False, default=list),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_people_name_id", "name", "id"),  # people(first, after) ordered by name
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),  # tag filter by slug
+    Column("name", String(200), nullable=False, unique=True),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(200), nullable=False, unique=True),  # post(slug)
+    Column("title", String(500), nullable=False),
+    Column("summary", Text, nullable=True),
+    # What the editor wrote ("markdown" or "html") and the sanitised HTML served to clients.
+    Column("body_format", String(20), nullable=False),
+    Column("body_source", Text, nullable=False),
+    Column("body_html", Text, nullable=False),
+    # Plain text of the body, for search, reading time and related news.
+    Column("body_text", Text, nullable=False),
+    Column("status", String(20), nullable=False, default=DRAFT),
+    Column("published_at", DateTime(timezone=True), nullable=True),
+    Column("scheduled_at", DateTime(timezone=True), nullable=True),
+    Column("lang", String(35), nullable=True),
+    Column("reading_time_minutes", Integer, nullable=False, default=1),
+    Column("feature_image_id", Integer, ForeignKey("images.id", ondelete="SET NULL"), nullable=True),
+    Column("feature_image_alt", Text, nullable=True),
+    Column("feature_image_caption", Text, nullable=True),
+    # Slugs the editor pinned as related news, in order.
+    Column("pinned_related", JSON, nullable=False, default=list),
+    # Path of the file the post came from, relative to the content folder ("posts/a.md").
+    Column("source_path", String(500), nullable=True),
+    # Optimistic concurrency: bumped on every write.
+    Column("version", Integer, nullable=False, default=1),
+    Column("deleted_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # posts(order: PUBLISHED_DESC|ASC) over the public set, keyset-paginated on (published_at, id).
+    Index("ix_posts_status_published_at_id", "status", "published_at", "id"),
+)
+
+post_authors = Table(
+    "post_authors",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    Index("ix_post_authors_person_id_post_id", "person_id", "post_id"),  # posts by author, Person.posts
+)
+
+# People a post is about or quotes (found in the text or listed in front matter), authors excluded.
+post_people = Table(
+    "post_people",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    Index("ix_post_people_person_id_post_id", "person_id", "post_id"),  # posts filtered by person
+)
+
+post_tags = Table(
+    "post_tags",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+    Index("ix_post_tags_tag_id_post_id", "tag_id", "post_id"),  # posts by tag, Tag.posts
+)
+
+# One row per (post, related post), recomputed when content changes; served by one indexed lookup.
+post_related = Table(
+    "post_related",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("related_post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("score", Integer, nullable=False, default=0),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("reason", JSON, nullable=False, default=dict),
+    Index("ix_post_related_post_id_rank", "post_id", "rank"),
+)
+
+# Key/value facts about the store itself. "content_version" is bumped on every content change and
+# keys response caches.
+site_state = Table(
+    "site_state",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+    UniqueConstraint("key"),
+)
