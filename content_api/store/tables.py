@@ -11,7 +11,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -20,8 +19,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
 )
+
+from content_api.store.coltypes import UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,8 +57,8 @@ images = Table(
     # "pass", "fail" or None when not analysed (still images pass trivially).
     Column("flash_verdict", String(20), nullable=True),
     Column("data", LargeBinary, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 people = Table(
@@ -75,8 +75,8 @@ people = Table(
     Column("avatar_image_id", Integer, ForeignKey("images.id", ondelete="SET NULL"), nullable=True),
     Column("avatar_alt", Text, nullable=True),
     Column("aliases", JSON, nullable=False, default=list),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     Index("ix_people_name_id", "name", "id"),  # people(first, after) ordered by name
 )
 
@@ -102,8 +102,8 @@ posts = Table(
     # Plain text of the body, for search, reading time and related news.
     Column("body_text", Text, nullable=False),
     Column("status", String(20), nullable=False, default=DRAFT),
-    Column("published_at", DateTime(timezone=True), nullable=True),
-    Column("scheduled_at", DateTime(timezone=True), nullable=True),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("scheduled_at", UtcDateTime(), nullable=True),
     Column("lang", String(35), nullable=True),
     Column("reading_time_minutes", Integer, nullable=False, default=1),
     Column("feature_image_id", Integer, ForeignKey("images.id", ondelete="SET NULL"), nullable=True),
@@ -115,9 +115,9 @@ posts = Table(
     Column("source_path", String(500), nullable=True),
     # Optimistic concurrency: bumped on every write.
     Column("version", Integer, nullable=False, default=1),
-    Column("deleted_at", DateTime(timezone=True), nullable=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("deleted_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
     # posts(order: PUBLISHED_DESC|ASC) over the public set, keyset-paginated on (published_at, id).
     Index("ix_posts_status_published_at_id", "status", "published_at", "id"),
 )
@@ -170,5 +170,4 @@ site_state = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
-    UniqueConstraint("key"),
 )

@@ -1,0 +1,42 @@
+"""Whole-store operations: emptying it and reading or bumping facts about it."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, Integer, String, cast, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from content_api.store.db import write_engine
+from content_api.store.tables import metadata, site_state
+
+CONTENT_VERSION = "content_version"
+
+
+def clear_store(engine: Engine) -> None:
+    """Delete every row of every content table, keeping the schema (and the migration record)."""
+    with write_engine(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+        # Keep the full-text index in step with the now empty posts table.
+        conn.execute(text("INSERT INTO posts_fts (posts_fts) VALUES ('delete-all')"))
+
+
+def content_version(conn: Connection) -> int:
+    """The store's content version: 0 before the first import, then bumped on every content change."""
+    value = conn.execute(select(site_state.c.value).where(site_state.c.key == CONTENT_VERSION)).scalar()
+    return int(value) if value is not None else 0
+
+
+def bump_content_version(conn: Connection) -> int:
+    """Increase the content version by one inside the caller's transaction; return the new value."""
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(site_state).values(key=CONTENT_VERSION, value="1")
+    incremented = cast(cast(site_state.c.value, Integer) + 1, String(20))
+    conn.execute(
+        statement.on_conflict_do_update(index_elements=[site_state.c.key], set_={"value": incremented})
+    )
+    return content_version(conn)
