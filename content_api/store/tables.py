@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -161,6 +162,28 @@ post_related = Table(
     Column("pinned", Boolean, nullable=False, default=False),
     Column("reason", JSON, nullable=False, default=dict),
     Index("ix_post_related_post_id_rank", "post_id", "rank"),
+    # Which lists hold a post: the lists to revisit when that post changes or is unpublished.
+    Index("ix_post_related_related_post_id", "related_post_id"),
+)
+
+# Related news' inverted index: the top terms of each published post with their TF-IDF weights
+# (unit length per post). Candidates for a post are the posts sharing its terms, found by term.
+related_terms = Table(
+    "related_terms",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("term", String(64), primary_key=True),
+    Column("weight", Float, nullable=False),
+    Index("ix_related_terms_term_post_id", "term", "post_id", "weight"),  # posting list of a term
+)
+
+# How many published posts use each term (terms used by at least two), as of the last full
+# recompute of related news: the IDF of a changed post's terms without re-reading the corpus.
+related_vocabulary = Table(
+    "related_vocabulary",
+    metadata,
+    Column("term", String(64), primary_key=True),
+    Column("document_count", Integer, nullable=False),
 )
 
 # Key/value facts about the store itself. "content_version" is bumped on every content change and

@@ -52,7 +52,7 @@ def test_migrate_creates_every_table_and_index_and_is_idempotent(blank_engine: E
     assert current_revision(blank_engine) is None
     migrate(blank_engine)
     migrate(blank_engine)
-    assert current_revision(blank_engine) == "0001"
+    assert current_revision(blank_engine) == "0002"
     inspector = inspect(blank_engine)
     names = set(inspector.get_table_names())
     assert set(metadata.tables) <= names
