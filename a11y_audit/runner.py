@@ -1,0 +1,160 @@
+"""Run the configured rules over documents and files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .context import RuleContext
+from .document import Document
+from .errors import AuditInputError
+from .model import FileReport, Finding, Report
+from .parse import format_for, parse_file, parse_source
+from .suppress import apply_suppressions
+
+
+class RuleCrashError(AuditInputError):
+    """A rule raised on a document: reported as one line naming the rule and the file."""
+
+
+def audit_document(doc: Document, *, config: Config | None = None, people: Any = None) -> FileReport:
+    """Run every configured rule on a parsed document."""
+    config = config or Config()
+    findings: list[Finding] = []
+    metrics: dict[str, float | int | str] = {}
+    passed: list[str] = []
+    for plan in config.plan(doc.path):
+        ctx = RuleContext(
+            rule=plan.rule,
+            doc=doc,
+            options=plan.options,
+            config=config,
+            people=people,
+            metrics=metrics,
+            severity_override=plan.severity,
+        )
+        try:
+            produced = list(plan.rule.func(doc, ctx))
+        except AuditInputError:
+            raise
+        except Exception as exc:
+            raise RuleCrashError(
+                f"rule {plan.rule.id} failed: {type(exc).__name__}: {exc}", path=doc.path
+            ) from exc
+        if produced:
+            findings.extend(produced)
+        else:
+            passed.append(plan.rule.id)
+    kept, suppressions, dropped = apply_suppressions(doc, findings)
+    if dropped:
+        still = {f.rule for f in kept}
+        gone = {f.rule for f in findings} - still
+        passed.extend(sorted(gone))
+    kept.sort(key=lambda f: (f.line, f.column, -f.severity.rank, f.rule))
+    return FileReport(
+        path=doc.path,
+        findings=kept,
+        metrics=metrics,
+        suppressions=suppressions,
+        passed=sorted(passed),
+        suppressed=dropped,
+    )
+
+
+def audit_source(
+    text: str,
+    *,
+    format: str = "markdown",
+    path: str | None = None,
+    base_dir: str | Path | None = None,
+    people: Any = None,
+    config: Config | None = None,
+) -> FileReport:
+    """Audit one post given as text (Markdown or HTML, with optional front matter)."""
+    doc = parse_source(text, format=format, path=path, base_dir=base_dir)
+    return audit_document(doc, config=config, people=people)
+
+
+def audit_file(path: str | Path, *, config: Config | None = None, people: Any = None) -> FileReport:
+    """Audit one `.md` or `.html` file."""
+    return audit_document(parse_file(path), config=config, people=people)
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to audit: each file named, and every .md/.html file under each folder named (sorted)."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            inner = sorted(
+                q
+                for q in p.rglob("*")
+                if q.is_file()
+                and format_for(q) is not None
+                and not any(part.startswith(".") for part in q.relative_to(p).parts)
+            )
+        elif p.exists():
+            inner = [p]
+        else:
+            raise AuditInputError("no such file or folder", path=str(p))
+        for q in inner:
+            key = q.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(q)
+    return found
+
+
+def _audit_one(args: tuple[str, Config, Any]) -> FileReport | AuditInputError:
+    path, config, people = args
+    try:
+        return audit_file(path, config=config, people=people)
+    except AuditInputError as exc:
+        return exc
+
+
+def iter_reports(
+    files: list[Path], *, config: Config, people: Any = None, jobs: int = 1
+) -> Iterator[FileReport]:
+    """Audit files in order, in this process or in a pool of `jobs` processes."""
+    jobs = max(1, min(jobs, len(files), os.cpu_count() or 1))
+    work = [(str(f), config, people) for f in files]
+    if jobs == 1:
+        for item in work:
+            result = _audit_one(item)
+            if isinstance(result, AuditInputError):
+                raise result
+            yield result
+        return
+    chunk = max(1, min(64, len(work) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for result in pool.map(_audit_one, work, chunksize=chunk):
+            if isinstance(result, AuditInputError):
+                raise result
+            yield result
+
+
+def audit(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    config: Config | None = None,
+    people: Any = None,
+    jobs: int = 1,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> Report:
+    """Audit files and folders. Bad input raises `AuditInputError` (its message names the file and line)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    config = config or Config()
+    files = collect_files(paths)
+    report = Report()
+    for file_report in iter_reports(files, config=config, people=people, jobs=jobs):
+        report.files.append(file_report)
+        if on_file is not None:
+            on_file(file_report)
+    return report
