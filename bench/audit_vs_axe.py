@@ -1,0 +1,362 @@
+"""The audit against axe-core on the same news articles, in one run.
+
+    .venv/bin/python bench/audit_vs_axe.py [--articles 200] [--bulk-posts 10000] [--skip-axe] [--skip-bulk]
+
+1. Generates the articles with ``bench/articles.py`` (Markdown posts and whole HTML documents).
+2. axe-core 4.14 in headless Debian Chromium with ONE reused page: per article, load + inject + ``axe.run``.
+   Chromium (``apt-get install -y chromium``) and the npm packages (``npm ci`` in ``bench/axe``) are set up
+   here when missing; the product itself never needs a browser.
+3. The project's audit in this process, through the public API (``a11y_audit.audit_source``), per article,
+   on the same HTML documents; then the whole folder through ``a11y_audit.audit`` once.
+4. ``a11y-audit check --jobs 2`` over ``--bulk-posts`` generated Markdown posts (target: under 60 s).
+
+It prints per-article medians, the ratio (target: the audit at least 50 times faster) and the command that
+reproduces each figure, and writes everything to ``bench/out/audit_vs_axe.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+AXE_DIR = BENCH / "axe"
+OUT = BENCH / "out"
+CHROMIUM = Path("/usr/bin/chromium")
+RATIO_TARGET = 50.0
+BULK_TARGET_S = 60.0
+
+sys.path.insert(0, str(BENCH))
+import articles  # noqa: E402  (the sibling generator module)
+
+
+class SetupError(Exception):
+    """Something the benchmark needs could not be set up; the message says what."""
+
+
+def run_quiet(command: list[str], *, cwd: Path | None = None, what: str) -> None:
+    """Run a setup command; on failure raise with the tail of its output."""
+    print(f"$ {' '.join(command)}", file=sys.stderr)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise SetupError(f"{what} failed (exit {done.returncode}): {' | '.join(tail)}")
+
+
+def ensure_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        raise SetupError(f"{CHROMIUM} is missing; install Debian's chromium package (as root)")
+    env_note = "apt-get install -y chromium"
+    try:
+        run_quiet(["apt-get", "install", "-y", "-q", "chromium"], what=env_note)
+    except SetupError:
+        run_quiet(["apt-get", "update", "-q"], what="apt-get update")
+        run_quiet(["apt-get", "install", "-y", "-q", "chromium"], what=env_note)
+
+
+def ensure_axe_packages() -> None:
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise SetupError("node and npm are needed for the axe-core side (apt-get install -y nodejs npm)")
+    installed = AXE_DIR / "node_modules" / ".package-lock.json"
+    lock = AXE_DIR / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        run_quiet(["npm", "ci", "--no-audit", "--no-fund"], cwd=AXE_DIR, what="npm ci in bench/axe")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class TreeMemory:
+    """Samples the memory of a process and all its descendants; keeps the peak (MiB).
+
+    Each process counts its proportional set size (PSS), so pages that Chromium's processes share are
+    counted once in the sum, not once per process as resident sizes would be.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak_mib = max(self.peak_mib, self.sample())
+
+    def sample(self) -> float:
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry.name)] = int(fields[1])
+        tree = {self.pid}
+        grew = True
+        while grew:
+            grew = False
+            for pid, parent in parents.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        return sum(_pss_kib(pid) for pid in tree) / 1024
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+@dataclass
+class AxeResult:
+    browser: str
+    axe_core: str
+    total_ms: list[float]
+    run_ms: list[float]
+    wall_s: float
+    peak_mib: float
+    violations: Counter[str] = field(default_factory=Counter)
+
+
+def run_axe(html_files: list[Path]) -> AxeResult:
+    ensure_chromium()
+    ensure_axe_packages()
+    out_file = OUT / "axe_results.json"
+    command = ["node", str(AXE_DIR / "run_axe.mjs"), "--chromium", str(CHROMIUM), "--out", str(out_file)]
+    started = time.perf_counter()
+    process = subprocess.Popen([*command, *map(str, html_files)], stderr=subprocess.PIPE, text=True)
+    with TreeMemory(process.pid) as memory:
+        _, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SetupError(f"axe-core run failed (exit {process.returncode}): {stderr.strip()[-400:]}")
+    data = json.loads(out_file.read_text())
+    records = data["articles"]
+    violations: Counter[str] = Counter()
+    for record in records:
+        violations.update(record["violations"])
+    return AxeResult(
+        browser=data["browser"],
+        axe_core=data["axe_core"],
+        total_ms=[r["total_ms"] for r in records],
+        run_ms=[r["run_ms"] for r in records],
+        wall_s=wall,
+        peak_mib=memory.peak_mib,
+        violations=violations,
+    )
+
+
+@dataclass
+class AuditResult:
+    per_article_ms: list[float]
+    one_call_s: float
+    findings: Counter[str]
+    severities: Counter[str]
+
+
+def run_audit(html_files: list[Path]) -> AuditResult:
+    """The project's audit in this process: per-article timing through ``audit_source``."""
+    try:
+        import a11y_audit
+    except ImportError as exc:
+        raise SetupError(f"the a11y_audit package cannot be imported: {exc}") from exc
+    if not hasattr(a11y_audit, "audit_source") or not hasattr(a11y_audit, "audit"):
+        raise SetupError("a11y_audit has no public audit()/audit_source() API yet")
+    people = _load_people(a11y_audit, html_files[0].parent)
+    # One article first, so that module-level start-up (rule registry, dictionaries) is not counted
+    # against the first article, as the browser's start-up is not counted against axe-core.
+    a11y_audit.audit_source(html_files[0].read_text(encoding="utf-8"), format="html", people=people)
+    timings: list[float] = []
+    findings: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    for path in html_files:
+        started = time.perf_counter()
+        text = path.read_text(encoding="utf-8")
+        report = a11y_audit.audit_source(
+            text, format="html", path=str(path), base_dir=path.parent, people=people
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+        for finding in report.findings:
+            findings[finding.rule] += 1
+            severities[str(finding.severity)] += 1
+    started = time.perf_counter()
+    whole = a11y_audit.audit([html_files[0].parent], people=people)
+    one_call = time.perf_counter() - started
+    if len(whole.files) != len(html_files):
+        raise SetupError(f"audit() saw {len(whole.files)} files, expected {len(html_files)}")
+    return AuditResult(timings, one_call, findings, severities)
+
+
+def _load_people(module: Any, folder: Path) -> Any:
+    """The people registry, loaded once as a long-running process would (None when the API lacks it)."""
+    loader = getattr(module, "load_people", None)
+    finder = getattr(module, "find_people_file", None)
+    if loader is None:
+        return None
+    path = finder(folder) if finder is not None else folder.parent / "people.yaml"
+    return loader(path) if path is not None else None
+
+
+@dataclass
+class BulkResult:
+    posts: int
+    jobs: int
+    wall_s: float
+    exit_code: int
+    files_reported: int
+
+
+def run_bulk(count: int, jobs: int) -> BulkResult:
+    folder = OUT / f"bulk-{count}"
+    marker = folder / ".complete"
+    if not marker.exists() or marker.read_text() != str(count):
+        print(f"generating {count:,} posts in {folder} ...", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+        articles.write_corpus(folder, count, formats=("md",))
+        marker.write_text(str(count))
+    cli = ROOT / ".venv" / "bin" / "a11y-audit"
+    executable = str(cli) if cli.exists() else (shutil.which("a11y-audit") or "a11y-audit")
+    report_file = OUT / f"bulk-{count}.json"
+    command = [executable, "check", str(folder / "posts"), "--jobs", str(jobs), "--format", "json"]
+    command += ["--output", str(report_file)]
+    print(f"$ {' '.join(command)}", file=sys.stderr)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SetupError(f"a11y-audit check exited {done.returncode}: {done.stderr.strip()[-400:]}")
+    reported = len(json.loads(report_file.read_text())["files"])
+    return BulkResult(count, jobs, wall, done.returncode, reported)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="a11y-audit against axe-core on the same articles")
+    parser.add_argument("--articles", type=int, default=200, help="articles for the per-article comparison")
+    parser.add_argument("--bulk-posts", type=int, default=10_000, help="posts for the --jobs 2 run")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs for the bulk run (default 2)")
+    parser.add_argument("--skip-axe", action="store_true", help="do not run the browser side")
+    parser.add_argument("--skip-audit", action="store_true", help="run only the browser side")
+    parser.add_argument("--skip-bulk", action="store_true", help="do not run the bulk check")
+    args = parser.parse_args(argv)
+    if args.articles < 1 or args.bulk_posts < 1 or args.jobs < 1:
+        parser.error("--articles, --bulk-posts and --jobs must be positive")
+
+    OUT.mkdir(exist_ok=True)
+    corpus = OUT / f"articles-{args.articles}"
+    written = articles.write_corpus(corpus, args.articles)
+    html_files = sorted((corpus / "html").glob("*.html"))
+    words = sorted(a.words for a in written)
+    print(
+        f"{len(html_files)} articles, {words[0]:,}-{words[-1]:,} words "
+        f"(median {statistics.median(words):,.0f}), "
+        f"{sum(1 for a in written if a.defects)} with deliberate defects, in {corpus}"
+    )
+    results: dict[str, Any] = {"articles": len(html_files), "words_median": statistics.median(words)}
+    axe: AxeResult | None = None
+    audit: AuditResult | None = None
+    try:
+        if not args.skip_axe:
+            axe = run_axe(html_files)
+            results["axe"] = {
+                "browser": axe.browser,
+                "axe_core": axe.axe_core,
+                "median_ms": statistics.median(axe.total_ms),
+                "p90_ms": percentile(axe.total_ms, 0.9),
+                "run_only_median_ms": statistics.median(axe.run_ms),
+                "wall_s": axe.wall_s,
+                "peak_mib": axe.peak_mib,
+                "violations": dict(axe.violations),
+            }
+            print(
+                f"\naxe-core {axe.axe_core} in headless {axe.browser}, "
+                "one reused page (load + inject + run):\n"
+                f"  per article: median {statistics.median(axe.total_ms):,.1f} ms, "
+                f"p90 {percentile(axe.total_ms, 0.9):,.1f} ms (axe.run alone: median "
+                f"{statistics.median(axe.run_ms):,.1f} ms)\n"
+                f"  {len(html_files)} articles: {axe.wall_s:,.1f} s including browser start-up; "
+                f"peak memory of the browser tree {axe.peak_mib:,.0f} MiB\n"
+                f"  violations (rule: nodes): {_counts(axe.violations)}"
+            )
+        if not args.skip_audit:
+            audit = run_audit(html_files)
+            results["audit"] = {
+                "median_ms": statistics.median(audit.per_article_ms),
+                "p90_ms": percentile(audit.per_article_ms, 0.9),
+                "one_call_s": audit.one_call_s,
+                "findings": dict(audit.findings),
+                "severities": dict(audit.severities),
+            }
+            print(
+                "\na11y_audit.audit_source in one process (read + parse + every rule):\n"
+                f"  per article: median {statistics.median(audit.per_article_ms):,.2f} ms, "
+                f"p90 {percentile(audit.per_article_ms, 0.9):,.2f} ms\n"
+                f"  {len(html_files)} articles through a11y_audit.audit(folder): {audit.one_call_s:,.2f} s\n"
+                f"  findings (rule: count): {_counts(audit.findings)}\n"
+                f"  by severity: {_counts(audit.severities)}"
+            )
+        if axe is not None and audit is not None:
+            ratio = statistics.median(axe.total_ms) / statistics.median(audit.per_article_ms)
+            results["ratio"] = ratio
+            verdict = "meets" if ratio >= RATIO_TARGET else "MISSES"
+            print(
+                f"\nratio (axe-core median / audit median): {ratio:,.1f}x "
+                f"({verdict} the target of {RATIO_TARGET:.0f}x)"
+            )
+        if not args.skip_bulk and not args.skip_audit:
+            bulk = run_bulk(args.bulk_posts, args.jobs)
+            results["bulk"] = bulk.__dict__
+            verdict = "meets" if bulk.wall_s < BULK_TARGET_S else "MISSES"
+            print(
+                f"\na11y-audit check --jobs {bulk.jobs} over {bulk.posts:,} posts: {bulk.wall_s:,.1f} s "
+                f"({bulk.posts / bulk.wall_s:,.0f} posts/s, exit {bulk.exit_code}, "
+                f"{bulk.files_reported:,} files reported; {verdict} the target of {BULK_TARGET_S:.0f} s)"
+            )
+    except SetupError as exc:
+        print(f"audit_vs_axe: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        (OUT / "audit_vs_axe.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"\nreproduce: .venv/bin/python bench/audit_vs_axe.py {' '.join(argv or sys.argv[1:])}".rstrip())
+    return 0
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counter.most_common()) or "none"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
