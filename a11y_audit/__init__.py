@@ -10,6 +10,7 @@ from .document import Document
 from .errors import AuditInputError, ConfigError
 from .model import FailOn, FileReport, Finding, Report, Severity, Suppression
 from .parse import parse_file, parse_source
+from .people import People, find_people_file, load_people
 from .registry import Rule, all_rules, get_rule, rule
 from .runner import audit, audit_document, audit_file, audit_source
 
@@ -21,6 +22,7 @@ __all__ = [
     "FailOn",
     "FileReport",
     "Finding",
+    "People",
     "Report",
     "Rule",
     "Severity",
@@ -30,8 +32,10 @@ __all__ = [
     "audit_document",
     "audit_file",
     "audit_source",
+    "find_people_file",
     "get_rule",
     "load_config",
+    "load_people",
     "parse_file",
     "parse_source",
     "rule",

@@ -105,7 +105,7 @@ def _check(args: argparse.Namespace) -> int:
     files = collect_files(args.paths)
     report = Report()
     with _progress(len(files)) as advance:
-        for file_report in iter_reports(files, config=config, people=None, jobs=args.jobs):
+        for file_report in iter_reports(files, config=config, people=people_path, jobs=args.jobs):
             report.files.append(file_report)
             if advance is not None:
                 advance()

@@ -14,6 +14,7 @@ from .document import Document
 from .errors import AuditInputError
 from .model import FileReport, Finding, Report
 from .parse import format_for, parse_file, parse_source
+from .people import people_for
 from .suppress import apply_suppressions
 
 
@@ -24,6 +25,7 @@ class RuleCrashError(AuditInputError):
 def audit_document(doc: Document, *, config: Config | None = None, people: Any = None) -> FileReport:
     """Run every configured rule on a parsed document."""
     config = config or Config()
+    people = people_for(doc, people, config.people)
     findings: list[Finding] = []
     metrics: dict[str, float | int | str] = {}
     passed: list[str] = []
