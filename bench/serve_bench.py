@@ -1,0 +1,438 @@
+"""Serving benchmark: ``content-api serve`` against a raw Starlette app returning the same JSON bytes.
+
+    .venv/bin/python bench/serve_bench.py [--store generated|demo] [--posts 500] [--duration 10]
+
+1. Loads a store into a SQLite file under ``bench/out/serve/``: by default 500 generated posts and 40 people
+   (``bench/articles.py --clean``, through ``content-api import``), or the bundled demo (``--store demo``).
+2. Starts ``content-api serve --workers 2`` on 127.0.0.1, records its answers to the post-page query and to a
+   20-item list query, and starts ``bench/raw_app.py`` (uvicorn, 2 workers, 127.0.0.1) that returns those
+   recorded bytes for the same request bodies: the ceiling for this stack.
+3. Drives each server with ``wrk -t2 -c32 -d10s`` and ``bench/wrk_post.lua`` for each query (Debian's ``wrk``
+   is installed when missing; a Python load generator stands in only when it cannot be had) and prints req/s,
+   p50, p99 and the ratio to raw, measured in the same run. Results go to ``bench/out/serve_bench.json``.
+
+Every server is stopped at the end, also on failure or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out" / "serve"
+VENV_BIN = ROOT / ".venv" / "bin"
+HOST = "127.0.0.1"
+
+sys.path.insert(0, str(BENCH))
+import articles  # noqa: E402  (the sibling generator module)
+
+POST_PAGE_QUERY = """
+query PostPage($slug: String!) {
+  post(slug: $slug) {
+    id slug title summary bodyHtml publishedAt updatedAt lang readingTimeMinutes
+    featureImage { url alt caption width height }
+    authors { id slug name pronouns role }
+    tags { id slug name }
+  }
+}
+""".strip()
+
+LIST_QUERY = """
+query NewsList($first: Int!) {
+  posts(first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node {
+        id slug title summary publishedAt readingTimeMinutes
+        featureImage { url alt width height }
+        authors { slug name }
+        tags { slug name }
+      }
+    }
+  }
+}
+""".strip()
+
+
+class BenchError(Exception):
+    """The benchmark cannot go on; the message says why in one line."""
+
+
+@dataclass
+class LoadResult:
+    server: str
+    query: str
+    requests: int
+    seconds: float
+    req_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    generator: str
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def tool(name: str) -> str:
+    """A console script of this project, preferring the virtualenv's."""
+    candidate = VENV_BIN / name
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise BenchError(f"{name} is not installed; run `make test` or `pip install -e .` first")
+    return found
+
+
+def run_step(command: list[str], *, what: str, env: dict[str, str] | None = None) -> None:
+    print(f"$ {' '.join(command)}", file=sys.stderr)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+        raise BenchError(f"{what} failed (exit {done.returncode}): {tail}")
+
+
+class Server:
+    """A server process in its own process group, stopped with everything it started."""
+
+    def __init__(self, name: str, command: list[str], port: int, env: dict[str, str], log: Path) -> None:
+        self.name = name
+        self.port = port
+        self.log_path = log
+        self._log: IO[bytes] = log.open("wb")
+        print(f"$ {' '.join(command)}", file=sys.stderr)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/graphql"
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        health = f"http://{HOST}:{self.port}/healthz"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
+                raise BenchError(f"{self.name} exited with {self.process.returncode}: {' | '.join(tail)}")
+            try:
+                with urllib.request.urlopen(health, timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise BenchError(f"{self.name} did not answer {health} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self._log.close()
+
+
+def prepare_store(kind: str, posts: int, database_url: str, db_file: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    cli = tool("content-api")
+    if kind == "demo":
+        run_step([cli, "demo", "--database-url", database_url], what="content-api demo")
+        return
+    folder = OUT / f"content-{posts}"
+    written = articles.write_corpus(folder, posts, formats=("md",), defects=False)
+    print(f"generated {len(written)} posts in {folder}", file=sys.stderr)
+    run_step([cli, "migrate", "--database-url", database_url], what="content-api migrate")
+    run_step([cli, "import", str(folder), "--database-url", database_url], what="content-api import")
+
+
+def post_json(url: str, body: bytes) -> tuple[bytes, str]:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/graphql-response+json, application/json;q=0.9",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.read(), answer.headers.get("Content-Type", "application/json")
+    except urllib.error.HTTPError as exc:
+        raise BenchError(f"{url} answered {exc.code}: {exc.read()[:300]!r}") from exc
+
+
+def record_answers(url: str) -> dict[str, dict[str, str]]:
+    """Ask the real server once per query; these bytes are what the raw app will return."""
+    list_body = json.dumps({"query": LIST_QUERY, "variables": {"first": 20}}).encode()
+    list_answer, list_type = post_json(url, list_body)
+    edges = _data(list_answer, "list query")["posts"]["edges"]
+    if len(edges) != 20:
+        raise BenchError(f"the list query answered {len(edges)} posts; the store needs at least 20")
+    slug = next((e["node"]["slug"] for e in edges if e["node"]["featureImage"] and e["node"]["tags"]), None)
+    if slug is None:
+        raise BenchError("no post among the first 20 has a feature image and tags")
+    post_body = json.dumps({"query": POST_PAGE_QUERY, "variables": {"slug": slug}}).encode()
+    post_answer, post_type = post_json(url, post_body)
+    post = _data(post_answer, "post-page query")["post"]
+    if post is None or not post["authors"]:
+        raise BenchError(f"the post-page query found no post (or no authors) for {slug!r}")
+    return {
+        "post page": _record(post_body, post_answer, post_type),
+        "20-item list": _record(list_body, list_answer, list_type),
+    }
+
+
+def _record(body: bytes, answer: bytes, content_type: str) -> dict[str, str]:
+    return {"body": body.decode(), "answer": answer.decode(), "content_type": content_type}
+
+
+def _data(answer: bytes, what: str) -> dict[str, Any]:
+    parsed = json.loads(answer)
+    if parsed.get("errors") or not parsed.get("data"):
+        raise BenchError(f"the {what} failed: {json.dumps(parsed.get('errors'))[:300]}")
+    data: dict[str, Any] = parsed["data"]
+    return data
+
+
+def ensure_wrk() -> str | None:
+    """The wrk binary, installing Debian's package when missing; None when it cannot be had."""
+    found = shutil.which("wrk")
+    if found or shutil.which("apt-get") is None or os.geteuid() != 0:
+        return found
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "wrk"]
+    # A stale package list is the usual reason for a failed install: refresh it once and try again.
+    for command in (install, ["apt-get", "update", "-q"], install):
+        print(f"$ {' '.join(command)}", file=sys.stderr)
+        subprocess.run(command, capture_output=True, env=env, check=False)
+        if shutil.which("wrk"):
+            break
+    return shutil.which("wrk")
+
+
+def run_wrk(wrk: str, url: str, body_file: Path, args: argparse.Namespace, duration: float) -> dict[str, Any]:
+    command = [
+        wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration:g}s", "--timeout", "10s",
+        "-s", str(BENCH / "wrk_post.lua"), url,
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "WRK_BODY": str(body_file)}, check=False
+    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
+    if done.returncode != 0 or line is None:
+        raise BenchError(
+            f"wrk failed (exit {done.returncode}): {(done.stderr or done.stdout).strip()[-300:]}"
+        )
+    stats: dict[str, Any] = json.loads(line.removeprefix("WRK_JSON "))
+    return stats
+
+
+async def _python_load(url: str, body: bytes, connections: int, duration: float) -> dict[str, Any]:
+    """Keep-alive HTTP/1.1 POSTs over ``connections`` sockets for ``duration`` seconds."""
+    host_port = url.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.split(":")
+    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n"
+        "Accept: application/graphql-response+json, application/json;q=0.9\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + duration
+
+    async def worker() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                writer.write(head + body)
+                status_line = await reader.readline()
+                length = 0
+                while (header := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = header.decode("latin-1").partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+                latencies.append(time.perf_counter() - started)
+                if not status_line.split(b" ")[1].startswith(b"2"):
+                    errors += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(share: float) -> int:
+        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1e6)
+
+    return {
+        "requests": len(latencies),
+        "duration_us": round(elapsed * 1e6),
+        "p50_us": pct(0.5),
+        "p99_us": pct(0.99),
+        "status_errors": errors,
+    }
+
+
+def measure(
+    wrk: str | None, server: Server, query: str, body_file: Path, args: argparse.Namespace
+) -> LoadResult:
+    body = body_file.read_bytes()
+    if wrk is not None:
+        run_wrk(wrk, server.url, body_file, args, args.warmup)
+        stats = run_wrk(wrk, server.url, body_file, args, args.duration)
+        error_keys = ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
+        errors = sum(stats[key] for key in error_keys)
+    else:
+        asyncio.run(_python_load(server.url, body, args.connections, args.warmup))
+        stats = asyncio.run(_python_load(server.url, body, args.connections, args.duration))
+        errors = stats["status_errors"]
+    seconds = stats["duration_us"] / 1e6
+    return LoadResult(
+        server=server.name,
+        query=query,
+        requests=stats["requests"],
+        seconds=seconds,
+        req_per_s=stats["requests"] / seconds,
+        p50_ms=stats["p50_us"] / 1000,
+        p99_ms=stats["p99_us"] / 1000,
+        errors=errors,
+        generator="wrk" if wrk is not None else "python",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="content-api serve against raw Starlette under load")
+    parser.add_argument("--store", choices=("generated", "demo"), default="generated")
+    parser.add_argument("--posts", type=int, default=500, help="posts in the generated store (default 500)")
+    parser.add_argument("--workers", type=int, default=2, help="server workers, both servers (default 2)")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default 10)")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds of warm-up before each (default 2)"
+    )
+    parser.add_argument("--connections", type=int, default=32, help="open connections (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
+    args = parser.parse_args(argv)
+    if not (0 < args.duration <= 120 and 0 < args.warmup <= 30):
+        parser.error("--duration must be in (0, 120] and --warmup in (0, 30] seconds")
+    if args.posts < 20 or args.workers < 1 or args.connections < 1 or args.threads < 1:
+        parser.error("--posts must be at least 20; --workers, --connections and --threads at least 1")
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    wrk = None if args.load_generator == "python" else ensure_wrk()
+    if wrk is None and args.load_generator == "wrk":
+        print("serve_bench: wrk is not installed and could not be installed", file=sys.stderr)
+        return 2
+    if wrk is None:
+        print("wrk cannot be had here: using the Python load generator", file=sys.stderr)
+    db_file = OUT / "content.db"
+    database_url = f"sqlite:///{db_file}"
+    servers: list[Server] = []
+    results: list[LoadResult] = []
+    try:
+        prepare_store(args.store, args.posts, database_url, db_file)
+        env = {**os.environ, "CONTENT_API_DATABASE_URL": database_url, "CONTENT_API_DEV": "0"}
+        api_port = free_port()
+        api = Server(
+            "content-api serve",
+            [tool("content-api"), "serve", "--host", HOST, "--port", str(api_port), "--workers",
+             str(args.workers), "--database-url", database_url],
+            api_port, env, OUT / "content-api.log",
+        )  # fmt: skip
+        servers.append(api)
+        api.wait_ready()
+        answers = record_answers(api.url)
+        answers_file = OUT / "answers.json"
+        answers_file.write_text(json.dumps(list(answers.values())), encoding="utf-8")
+        raw_port = free_port()
+        raw = Server(
+            "raw Starlette JSON",
+            [str(VENV_BIN / "python"), "-m", "uvicorn", "raw_app:app", "--app-dir", str(BENCH),
+             "--host", HOST, "--port", str(raw_port), "--workers", str(args.workers), "--no-access-log",
+             "--log-level", "warning"],
+            raw_port, {**env, "BENCH_RAW_ANSWERS": str(answers_file)}, OUT / "raw.log",
+        )  # fmt: skip
+        servers.append(raw)
+        raw.wait_ready()
+        for query, record in answers.items():
+            body_file = OUT / f"body-{query.replace(' ', '-')}.json"
+            body_file.write_text(record["body"], encoding="utf-8")
+            replayed, _ = post_json(raw.url, record["body"].encode())
+            if replayed.decode() != record["answer"]:
+                raise BenchError(f"the raw app does not return the recorded answer for the {query} query")
+            for server in (raw, api):
+                result = measure(wrk, server, query, body_file, args)
+                results.append(result)
+                print(
+                    f"  {server.name:<20} {query:<13} {result.req_per_s:>9,.0f} req/s  "
+                    f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>7.2f} ms  errors {result.errors}",
+                    file=sys.stderr,
+                )
+    except BenchError as exc:
+        print(f"serve_bench: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        for server in reversed(servers):
+            server.stop()
+    print_table(results, args)
+    summary = {"args": vars(args), "results": [asdict(r) for r in results]}
+    (OUT.parent / "serve_bench.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return 1 if any(r.errors for r in results) else 0
+
+
+def print_table(results: list[LoadResult], args: argparse.Namespace) -> None:
+    raw_rate = {r.query: r.req_per_s for r in results if r.server.startswith("raw")}
+    generator = results[0].generator if results else "wrk"
+    load = (
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s"
+        if generator == "wrk"
+        else f"Python load generator, {args.connections} connections, {args.duration:g} s"
+    )
+    store = f"{args.posts} generated posts" if args.store == "generated" else "the demo content"
+    print(f"\nServing on SQLite ({store}), {args.workers} workers each, {load}, 127.0.0.1:\n")
+    print("| server | query | req/s | p50 ms | p99 ms | ratio to raw | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in results:
+        ratio = r.req_per_s / raw_rate[r.query] if raw_rate.get(r.query) else float("nan")
+        print(
+            f"| {r.server} | {r.query} | {r.req_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
+            f"| {ratio:.3f} | {r.errors} |"
+        )
+    print(f"\nreproduce: .venv/bin/python bench/serve_bench.py {' '.join(sys.argv[1:])}".rstrip())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
