@@ -1,0 +1,1 @@
+"""The HTTP surface: the GraphQL endpoint, image files and the health check."""

@@ -1,0 +1,129 @@
+"""The DataLoaders of one request. `Loaders` is built per request (see `content_api.context`), so no
+cache is ever shared between requests or readers with different scopes.
+
+Each loader turns the keys gathered during one tick of execution into one SQL statement, which makes
+the number of statements depend on the depth of a query, not on the length of its lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Connection
+from strawberry.dataloader import DataLoader
+
+from content_api.store import queries as store
+from content_api.store.queries import (
+    ImageRecord,
+    PersonRecord,
+    PostKey,
+    PostLink,
+    PostOrder,
+    PostRecord,
+    PostScope,
+    TagRecord,
+)
+
+Run = Callable[[Callable[[Connection], Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ParentPostsKey:
+    """One page of a person's (as author) or a tag's posts."""
+
+    link: PostLink
+    parent_id: int
+    order: PostOrder
+    limit: int
+    after: PostKey | None
+
+
+class Loaders:
+    """All loaders of one request, reading through `run` with the reader's `scope`."""
+
+    def __init__(self, run: Run, scope: PostScope) -> None:
+        self._run = run
+        self._scope = scope
+        self.post_by_id = DataLoader[int, PostRecord | None](self._posts_by_id)
+        self.post_by_slug = DataLoader[str, PostRecord | None](self._posts_by_slug)
+        self.person_by_id = DataLoader[int, PersonRecord | None](self._people_by_id)
+        self.person_by_slug = DataLoader[str, PersonRecord | None](self._people_by_slug)
+        self.tag_by_id = DataLoader[int, TagRecord | None](self._tags_by_id)
+        self.image_by_id = DataLoader[int, ImageRecord | None](self._images_by_id)
+        self.authors_of_post = DataLoader[int, list[PersonRecord]](self._authors_of_posts)
+        self.people_of_post = DataLoader[int, list[PersonRecord]](self._people_of_posts)
+        self.tags_of_post = DataLoader[int, list[TagRecord]](self._tags_of_posts)
+        self.posts_of_parent = DataLoader[ParentPostsKey, list[PostRecord]](self._posts_of_parents)
+        self.post_count_of_parent = DataLoader[tuple[PostLink, int], int](self._post_counts_of_parents)
+
+    async def _posts_by_id(self, ids: Sequence[int]) -> list[PostRecord | None]:
+        found = await self._run(lambda conn: store.posts_by_ids(conn, self._scope, ids))
+        return [found.get(key) for key in ids]
+
+    async def _posts_by_slug(self, slugs: Sequence[str]) -> list[PostRecord | None]:
+        found = await self._run(lambda conn: store.posts_by_slugs(conn, self._scope, slugs))
+        return [found.get(key) for key in slugs]
+
+    async def _people_by_id(self, ids: Sequence[int]) -> list[PersonRecord | None]:
+        found = await self._run(lambda conn: store.people_by_ids(conn, ids))
+        return [found.get(key) for key in ids]
+
+    async def _people_by_slug(self, slugs: Sequence[str]) -> list[PersonRecord | None]:
+        found = await self._run(lambda conn: store.people_by_slugs(conn, slugs))
+        return [found.get(key) for key in slugs]
+
+    async def _tags_by_id(self, ids: Sequence[int]) -> list[TagRecord | None]:
+        found = await self._run(lambda conn: store.tags_by_ids(conn, self._scope, ids))
+        return [found.get(key) for key in ids]
+
+    async def _images_by_id(self, ids: Sequence[int]) -> list[ImageRecord | None]:
+        found = await self._run(lambda conn: store.images_by_ids(conn, ids))
+        return [found.get(key) for key in ids]
+
+    async def _authors_of_posts(self, post_ids: Sequence[int]) -> list[list[PersonRecord]]:
+        found = await self._run(lambda conn: store.authors_by_post(conn, post_ids))
+        return [found[key] for key in post_ids]
+
+    async def _people_of_posts(self, post_ids: Sequence[int]) -> list[list[PersonRecord]]:
+        found = await self._run(lambda conn: store.people_by_post(conn, post_ids))
+        return [found[key] for key in post_ids]
+
+    async def _tags_of_posts(self, post_ids: Sequence[int]) -> list[list[TagRecord]]:
+        found = await self._run(lambda conn: store.tags_by_post(conn, post_ids))
+        return [found[key] for key in post_ids]
+
+    async def _posts_of_parents(self, keys: Sequence[ParentPostsKey]) -> list[list[PostRecord]]:
+        # Keys that differ only in the parent share one windowed statement.
+        groups: dict[tuple[PostLink, PostOrder, int, PostKey | None], list[int]] = defaultdict(list)
+        for key in keys:
+            groups[(key.link, key.order, key.limit, key.after)].append(key.parent_id)
+        pages: dict[ParentPostsKey, list[PostRecord]] = {}
+        for (link, order, limit, after), parent_ids in groups.items():
+            page = partial(
+                store.post_pages_by_parent,
+                scope=self._scope,
+                link=link,
+                parent_ids=parent_ids,
+                order=order,
+                limit=limit,
+                after=after,
+            )
+            found = await self._run(page)
+            for parent_id in parent_ids:
+                pages[ParentPostsKey(link, parent_id, order, limit, after)] = found[parent_id]
+        return [pages[key] for key in keys]
+
+    async def _post_counts_of_parents(self, keys: Sequence[tuple[PostLink, int]]) -> list[int]:
+        groups: dict[PostLink, list[int]] = defaultdict(list)
+        for link, parent_id in keys:
+            groups[link].append(parent_id)
+        counts: dict[tuple[PostLink, int], int] = {}
+        for link, parent_ids in groups.items():
+            count = partial(store.count_posts_by_parent, scope=self._scope, link=link, parent_ids=parent_ids)
+            found = await self._run(count)
+            counts.update({(link, parent_id): n for parent_id, n in found.items()})
+        return [counts[key] for key in keys]

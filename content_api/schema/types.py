@@ -1,0 +1,237 @@
+"""GraphQL object types. They hold store records and resolve relations through the request's loaders;
+no SQL is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Generic, TypeVar
+from urllib.parse import quote
+
+import strawberry
+
+from content_api.context import Context
+from content_api.schema.loaders import ParentPostsKey
+from content_api.schema.pagination import (
+    DEFAULT_PAGE_SIZE,
+    check_first,
+    decode_post_cursor,
+    global_id,
+    post_cursor,
+)
+from content_api.store import queries as store
+from content_api.store.image_urls import image_url
+from content_api.store.queries import ImageRecord, PersonRecord, PostLink, PostRecord, TagRecord
+
+Info = strawberry.Info[Context, None]
+NodeT = TypeVar("NodeT")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Relay plumbing
+
+
+@strawberry.interface(description="An object with a global id; `node(id)` fetches any of them.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Global id, stable across requests.")
+
+
+@strawberry.type(description="Where a page of a connection starts and ends.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool = strawberry.field(
+        description="Always false: connections page forward only (`first`/`after`)."
+    )
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="One item of a connection with its opaque cursor.")
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type(description="A page of a list, with the size of the whole list.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    # Counting costs a statement, so it only runs when a client selects totalCount.
+    count_items: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Number of items in the whole list, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count_items()
+
+
+def make_connection(
+    items: Sequence[tuple[str, NodeT]], *, has_next_page: bool, count: Callable[[], Awaitable[int]]
+) -> Connection[NodeT]:
+    """A connection over `(cursor, node)` pairs already cut to the page size."""
+    edges = [Edge(cursor=cursor, node=node) for cursor, node in items]
+    page_info = PageInfo(
+        has_next_page=has_next_page,
+        has_previous_page=False,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=page_info, count_items=count)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Content types
+
+
+@strawberry.type(description="An image stored with the content, with the text that stands in for it.")
+class Image:
+    url: str = strawberry.field(description="Absolute URL of the image file.")
+    alt: str | None = strawberry.field(description="Alternative text; empty for a decorative image.")
+    caption: str | None
+    width: int = strawberry.field(description="Width in pixels.")
+    height: int = strawberry.field(description="Height in pixels.")
+    record: strawberry.Private[ImageRecord]
+
+    @classmethod
+    def build(cls, info: Info, record: ImageRecord, alt: str | None, caption: str | None) -> Image:
+        url = info.context.image_base_url + quote(image_url(record.path))
+        return cls(url=url, alt=alt, caption=caption, width=record.width, height=record.height, record=record)
+
+
+@strawberry.enum(description="Order of a post list by published date.")
+class PostOrder(Enum):
+    PUBLISHED_DESC = "PUBLISHED_DESC"
+    PUBLISHED_ASC = "PUBLISHED_ASC"
+
+    def to_store(self) -> store.PostOrder:
+        return store.PostOrder[self.name]
+
+
+@strawberry.type(description="A published news post.")
+class Post(Node):
+    slug: str
+    title: str
+    summary: str | None
+    body_html: str = strawberry.field(description="The body as sanitised HTML.")
+    published_at: datetime | None
+    updated_at: datetime
+    lang: str | None = strawberry.field(description="BCP 47 language tag of the post, e.g. en-GB.")
+    reading_time_minutes: int
+    record: strawberry.Private[PostRecord]
+
+    @classmethod
+    def from_record(cls, record: PostRecord) -> Post:
+        return cls(
+            id=strawberry.ID(global_id("Post", record.id)),
+            slug=record.slug,
+            title=record.title,
+            summary=record.summary,
+            body_html=record.body_html,
+            published_at=record.published_at,
+            updated_at=record.updated_at,
+            lang=record.lang,
+            reading_time_minutes=record.reading_time_minutes,
+            record=record,
+        )
+
+    @strawberry.field
+    async def feature_image(self, info: Info) -> Image | None:
+        if self.record.feature_image_id is None:
+            return None
+        image = await info.context.loaders.image_by_id.load(self.record.feature_image_id)
+        if image is None:
+            return None
+        return Image.build(info, image, self.record.feature_image_alt, self.record.feature_image_caption)
+
+    @strawberry.field(description="The authors, in byline order.")
+    async def authors(self, info: Info) -> list[Person]:
+        records = await info.context.loaders.authors_of_post.load(self.record.id)
+        return [Person.from_record(record) for record in records]
+
+    @strawberry.field(description="People the post is about or quotes, authors excluded.")
+    async def people(self, info: Info) -> list[Person]:
+        records = await info.context.loaders.people_of_post.load(self.record.id)
+        return [Person.from_record(record) for record in records]
+
+    @strawberry.field
+    async def tags(self, info: Info) -> list[Tag]:
+        records = await info.context.loaders.tags_of_post.load(self.record.id)
+        return [Tag.from_record(record) for record in records]
+
+
+async def _parent_posts(
+    info: Info, link: PostLink, parent_id: int, first: int, after: str | None
+) -> Connection[Post]:
+    check_first(first)
+    after_key = decode_post_cursor(after) if after is not None else None
+    loaders = info.context.loaders
+    key = ParentPostsKey(link, parent_id, store.PostOrder.PUBLISHED_DESC, first + 1, after_key)
+    records = await loaders.posts_of_parent.load(key)
+
+    async def count() -> int:
+        return await loaders.post_count_of_parent.load((link, parent_id))
+
+    return make_connection(
+        [(post_cursor(record.key), Post.from_record(record)) for record in records[:first]],
+        has_next_page=len(records) > first,
+        count=count,
+    )
+
+
+@strawberry.type(description="Someone who writes or appears in the news: staff, volunteers, partners.")
+class Person(Node):
+    slug: str
+    name: str
+    pronouns: str | None = strawberry.field(
+        description="The person's pronouns as they write them; null unless they consented to show them."
+    )
+    role: str | None
+    bio: str | None
+    record: strawberry.Private[PersonRecord]
+
+    @classmethod
+    def from_record(cls, record: PersonRecord) -> Person:
+        return cls(
+            id=strawberry.ID(global_id("Person", record.id)),
+            slug=record.slug,
+            name=record.name,
+            pronouns=record.pronouns,
+            role=record.role,
+            bio=record.bio,
+            record=record,
+        )
+
+    @strawberry.field
+    async def avatar(self, info: Info) -> Image | None:
+        if self.record.avatar_image_id is None:
+            return None
+        image = await info.context.loaders.image_by_id.load(self.record.avatar_image_id)
+        if image is None:
+            return None
+        return Image.build(info, image, self.record.avatar_alt, None)
+
+    @strawberry.field(description="Posts this person wrote, newest first.")
+    async def posts(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Connection[Post]:
+        return await _parent_posts(info, PostLink.AUTHOR, self.record.id, first, after)
+
+
+@strawberry.type(description="A topic posts are filed under.")
+class Tag(Node):
+    slug: str
+    name: str
+    record: strawberry.Private[TagRecord]
+
+    @classmethod
+    def from_record(cls, record: TagRecord) -> Tag:
+        return cls(
+            id=strawberry.ID(global_id("Tag", record.id)), slug=record.slug, name=record.name, record=record
+        )
+
+    @strawberry.field(description="Posts with this tag, newest first.")
+    async def posts(
+        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+    ) -> Connection[Post]:
+        return await _parent_posts(info, PostLink.TAG, self.record.id, first, after)

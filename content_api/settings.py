@@ -1,0 +1,83 @@
+"""Server settings, read once at start-up from the environment (the CLI sets them from its options).
+
+Every value has an environment variable so that each uvicorn worker process, which imports the app on
+its own, sees the same settings as the command that started it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from content_api.store.db import DATABASE_URL_ENV, resolve_url
+
+DEV_ENV = "CONTENT_API_DEV"
+CORS_ORIGINS_ENV = "CONTENT_API_CORS_ORIGINS"
+PUBLIC_URL_ENV = "CONTENT_API_PUBLIC_URL"
+IMAGE_MAX_AGE_ENV = "CONTENT_API_IMAGE_MAX_AGE"
+
+DEFAULT_IMAGE_MAX_AGE = 3600
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use; the message is one line for an operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app needs to know about its surroundings."""
+
+    database_url: str
+    # Development mode serves GraphiQL at GET /graphql to browsers.
+    dev_mode: bool = False
+    # Origins allowed to call the API from a browser; "*" allows any origin.
+    cors_origins: tuple[str, ...] = ()
+    # Absolute base URL for image links (e.g. "https://news.example.org"); when empty, links are built
+    # from the request's own base URL.
+    public_url: str = ""
+    # Cache-Control max-age for image responses, in seconds.
+    image_max_age: int = DEFAULT_IMAGE_MAX_AGE
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from `environ` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        origins = tuple(o.strip() for o in env.get(CORS_ORIGINS_ENV, "").split(",") if o.strip())
+        return cls(
+            database_url=resolve_url(env.get(DATABASE_URL_ENV) or None),
+            dev_mode=_flag(env, DEV_ENV),
+            cors_origins=origins,
+            public_url=env.get(PUBLIC_URL_ENV, "").strip().rstrip("/"),
+            image_max_age=_non_negative_int(env, IMAGE_MAX_AGE_ENV, DEFAULT_IMAGE_MAX_AGE),
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that make `from_env` return these settings."""
+        return {
+            DATABASE_URL_ENV: self.database_url,
+            DEV_ENV: "1" if self.dev_mode else "0",
+            CORS_ORIGINS_ENV: ",".join(self.cors_origins),
+            PUBLIC_URL_ENV: self.public_url,
+            IMAGE_MAX_AGE_ENV: str(self.image_max_age),
+        }
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (true/false), not {raw!r}")
+
+
+def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number of seconds, not {raw!r}")
+    return int(raw)

@@ -1,0 +1,544 @@
+"""Read queries for the API, in SQLAlchemy Core. They return small frozen records, never rows or ORM objects.
+
+Which posts a reader may see is decided in exactly one place: `PostScope.visible()`. Every query that
+touches posts (lists, counts, lookups, a person's or tag's posts, search, image visibility) takes a
+scope and applies that predicate; nothing here filters on `status` by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    tuple_,
+)
+
+from content_api.store import search as fulltext
+from content_api.store.image_urls import image_url
+from content_api.store.tables import (
+    PUBLISHED,
+    images,
+    people,
+    post_authors,
+    post_people,
+    post_tags,
+    posts,
+    tags,
+)
+
+# ---------------------------------------------------------------------------------------------------
+# Visibility
+
+
+@dataclass(frozen=True, slots=True)
+class PostScope:
+    """The set of posts one reader may see, as a predicate over the `posts` table.
+
+    Anonymous readers get `PUBLIC`. A reader with more rights (a preview token) gets a scope with more
+    statuses; every query below is written against `visible()`, so widening a scope is the only change
+    that grants access anywhere.
+    """
+
+    statuses: frozenset[str]
+
+    def visible(self) -> ColumnElement[bool]:
+        """SQL condition that is true exactly for the posts this scope may see."""
+        return and_(posts.c.status.in_(sorted(self.statuses)), posts.c.deleted_at.is_(None))
+
+
+PUBLIC = PostScope(frozenset({PUBLISHED}))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    id: int
+    slug: str
+    title: str
+    summary: str | None
+    body_html: str
+    published_at: datetime | None
+    updated_at: datetime
+    lang: str | None
+    reading_time_minutes: int
+    feature_image_id: int | None
+    feature_image_alt: str | None
+    feature_image_caption: str | None
+
+    @property
+    def key(self) -> PostKey:
+        return PostKey(self.published_at, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    id: int
+    slug: str
+    name: str
+    # Already None unless the person consented to show their pronouns.
+    pronouns: str | None
+    role: str | None
+    bio: str | None
+    avatar_image_id: int | None
+    avatar_alt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecord:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """What is known about an image, without its bytes."""
+
+    id: int
+    path: str
+    media_type: str
+    format: str
+    width: int
+    height: int
+    animated: bool
+    frame_count: int
+    duration_ms: int | None
+    loop_count: int | None
+    flash_verdict: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    path: str
+    media_type: str
+    sha256: str
+    data: bytes
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """A position in the published-date order: keyset pagination compares (published_at, id)."""
+
+    published_at: datetime | None
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonKey:
+    """A position in the name order of people."""
+
+    name: str
+    id: int
+
+
+class PostOrder(Enum):
+    PUBLISHED_DESC = "published_desc"
+    PUBLISHED_ASC = "published_asc"
+
+
+@dataclass(frozen=True, slots=True)
+class PostFilter:
+    """Conditions on a post list; every given condition must hold."""
+
+    tag_slug: str | None = None
+    author_slug: str | None = None
+    person_slug: str | None = None
+    # Half-open interval: published_after <= published_at < published_before.
+    published_after: datetime | None = None
+    published_before: datetime | None = None
+
+
+class PostLink(Enum):
+    """How a parent (a person or a tag) is linked to its posts."""
+
+    AUTHOR = "author"
+    TAG = "tag"
+
+
+_POST_COLUMNS = (
+    posts.c.id,
+    posts.c.slug,
+    posts.c.title,
+    posts.c.summary,
+    posts.c.body_html,
+    posts.c.published_at,
+    posts.c.updated_at,
+    posts.c.lang,
+    posts.c.reading_time_minutes,
+    posts.c.feature_image_id,
+    posts.c.feature_image_alt,
+    posts.c.feature_image_caption,
+)
+
+# Pronouns never leave the store without the person's consent: the column is masked in SQL.
+_PERSON_COLUMNS = (
+    people.c.id,
+    people.c.slug,
+    people.c.name,
+    case((people.c.show_pronouns.is_(True), people.c.pronouns), else_=null()).label("pronouns"),
+    people.c.role,
+    people.c.bio,
+    people.c.avatar_image_id,
+    people.c.avatar_alt,
+)
+
+_IMAGE_COLUMNS = (
+    images.c.id,
+    images.c.path,
+    images.c.media_type,
+    images.c.format,
+    images.c.width,
+    images.c.height,
+    images.c.animated,
+    images.c.frame_count,
+    images.c.duration_ms,
+    images.c.loop_count,
+    images.c.flash_verdict,
+)
+
+
+def _post(row: Any) -> PostRecord:
+    return PostRecord(*row[: len(_POST_COLUMNS)])
+
+
+def _person(row: Any) -> PersonRecord:
+    return PersonRecord(*row[: len(_PERSON_COLUMNS)])
+
+
+def _image(row: Any) -> ImageRecord:
+    return ImageRecord(*row[: len(_IMAGE_COLUMNS)])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Posts
+
+
+def posts_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> dict[int, PostRecord]:
+    """The visible posts among `ids`, by id (invisible or unknown ids are absent)."""
+    if not ids:
+        return {}
+    query = select(*_POST_COLUMNS).where(scope.visible(), posts.c.id.in_(sorted(set(ids))))
+    return {record.id: record for record in map(_post, conn.execute(query))}
+
+
+def posts_by_slugs(conn: Connection, scope: PostScope, slugs: Collection[str]) -> dict[str, PostRecord]:
+    """The visible posts among `slugs`, by slug."""
+    if not slugs:
+        return {}
+    query = select(*_POST_COLUMNS).where(scope.visible(), posts.c.slug.in_(sorted(set(slugs))))
+    return {record.slug: record for record in map(_post, conn.execute(query))}
+
+
+def _filter_conditions(post_filter: PostFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if post_filter.tag_slug is not None:
+        conditions.append(
+            exists()
+            .where(post_tags.c.post_id == posts.c.id, post_tags.c.tag_id == tags.c.id)
+            .where(tags.c.slug == post_filter.tag_slug)
+        )
+    if post_filter.author_slug is not None:
+        conditions.append(
+            exists()
+            .where(post_authors.c.post_id == posts.c.id, post_authors.c.person_id == people.c.id)
+            .where(people.c.slug == post_filter.author_slug)
+        )
+    if post_filter.person_slug is not None:
+        conditions.append(
+            exists()
+            .where(post_people.c.post_id == posts.c.id, post_people.c.person_id == people.c.id)
+            .where(people.c.slug == post_filter.person_slug)
+        )
+    if post_filter.published_after is not None:
+        conditions.append(posts.c.published_at >= post_filter.published_after)
+    if post_filter.published_before is not None:
+        conditions.append(posts.c.published_at < post_filter.published_before)
+    return conditions
+
+
+def _after_condition(order: PostOrder, after: PostKey | None) -> list[ColumnElement[bool]]:
+    if after is None:
+        return []
+    position = tuple_(posts.c.published_at, posts.c.id)
+    target = tuple_(literal(after.published_at, posts.c.published_at.type), literal(after.id))
+    return [position < target if order is PostOrder.PUBLISHED_DESC else position > target]
+
+
+def _order_by(order: PostOrder) -> tuple[Any, Any]:
+    if order is PostOrder.PUBLISHED_DESC:
+        return posts.c.published_at.desc(), posts.c.id.desc()
+    return posts.c.published_at.asc(), posts.c.id.asc()
+
+
+def post_page(
+    conn: Connection,
+    scope: PostScope,
+    post_filter: PostFilter,
+    order: PostOrder,
+    *,
+    limit: int,
+    after: PostKey | None = None,
+) -> list[PostRecord]:
+    """Up to `limit` visible posts matching `post_filter`, in `order`, starting after `after`."""
+    query = (
+        select(*_POST_COLUMNS)
+        .where(scope.visible(), *_filter_conditions(post_filter), *_after_condition(order, after))
+        .order_by(*_order_by(order))
+        .limit(limit)
+    )
+    return [_post(row) for row in conn.execute(query)]
+
+
+def count_posts(conn: Connection, scope: PostScope, post_filter: PostFilter) -> int:
+    """How many visible posts match `post_filter`."""
+    query = select(func.count()).select_from(posts).where(scope.visible(), *_filter_conditions(post_filter))
+    return int(conn.execute(query).scalar_one())
+
+
+def _link_table(link: PostLink) -> Any:
+    return post_authors if link is PostLink.AUTHOR else post_tags
+
+
+def _parent_column(link: PostLink) -> Any:
+    return post_authors.c.person_id if link is PostLink.AUTHOR else post_tags.c.tag_id
+
+
+def post_pages_by_parent(
+    conn: Connection,
+    scope: PostScope,
+    link: PostLink,
+    parent_ids: Collection[int],
+    order: PostOrder,
+    *,
+    limit: int,
+    after: PostKey | None = None,
+) -> dict[int, list[PostRecord]]:
+    """For many people (or tags) at once, up to `limit` of each one's visible posts: one statement."""
+    if not parent_ids:
+        return {}
+    table = _link_table(link)
+    parent = _parent_column(link)
+    ranked = (
+        select(
+            *_POST_COLUMNS,
+            parent.label("parent_id"),
+            func.row_number().over(partition_by=parent, order_by=_order_by(order)).label("position"),
+        )
+        .select_from(posts.join(table, table.c.post_id == posts.c.id))
+        .where(scope.visible(), parent.in_(sorted(set(parent_ids))), *_after_condition(order, after))
+        .subquery()
+    )
+    query = select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.parent_id, ranked.c.position)
+    pages: dict[int, list[PostRecord]] = {parent_id: [] for parent_id in parent_ids}
+    for row in conn.execute(query):
+        pages[row.parent_id].append(_post(row))
+    return pages
+
+
+def count_posts_by_parent(
+    conn: Connection, scope: PostScope, link: PostLink, parent_ids: Collection[int]
+) -> dict[int, int]:
+    """For many people (or tags) at once, how many visible posts each has."""
+    if not parent_ids:
+        return {}
+    table = _link_table(link)
+    parent = _parent_column(link)
+    query = (
+        select(parent, func.count())
+        .select_from(posts.join(table, table.c.post_id == posts.c.id))
+        .where(scope.visible(), parent.in_(sorted(set(parent_ids))))
+        .group_by(parent)
+    )
+    counts = dict.fromkeys(parent_ids, 0)
+    counts.update({int(parent_id): int(n) for parent_id, n in conn.execute(query)})
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------------
+# Search
+
+
+def search_post_ids(conn: Connection, scope: PostScope, text: str, *, limit: int, offset: int) -> list[int]:
+    """Ids of the visible posts matching `text`, best match first."""
+    return fulltext.search_post_ids(
+        conn, text, statuses=tuple(sorted(scope.statuses)), limit=limit, offset=offset
+    )
+
+
+def count_search(conn: Connection, scope: PostScope, text: str) -> int:
+    """How many visible posts match `text`."""
+    return fulltext.count_search(conn, text, statuses=tuple(sorted(scope.statuses)))
+
+
+# ---------------------------------------------------------------------------------------------------
+# What belongs to a post (the posts themselves were already checked against the scope)
+
+
+def _people_of_posts(
+    conn: Connection, table: Any, post_ids: Collection[int]
+) -> dict[int, list[PersonRecord]]:
+    result: dict[int, list[PersonRecord]] = {post_id: [] for post_id in post_ids}
+    if not post_ids:
+        return result
+    query = (
+        select(*_PERSON_COLUMNS, table.c.post_id)
+        .select_from(people.join(table, table.c.person_id == people.c.id))
+        .where(table.c.post_id.in_(sorted(set(post_ids))))
+        .order_by(table.c.post_id, table.c.position, people.c.id)
+    )
+    for row in conn.execute(query):
+        result[row.post_id].append(_person(row))
+    return result
+
+
+def authors_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[PersonRecord]]:
+    """The authors of each post, in byline order."""
+    return _people_of_posts(conn, post_authors, post_ids)
+
+
+def people_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[PersonRecord]]:
+    """The people each post is about or quotes (authors excluded), in order."""
+    return _people_of_posts(conn, post_people, post_ids)
+
+
+def tags_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[TagRecord]]:
+    """The tags of each post, in order."""
+    result: dict[int, list[TagRecord]] = {post_id: [] for post_id in post_ids}
+    if not post_ids:
+        return result
+    query = (
+        select(tags.c.id, tags.c.slug, tags.c.name, post_tags.c.post_id)
+        .select_from(tags.join(post_tags, post_tags.c.tag_id == tags.c.id))
+        .where(post_tags.c.post_id.in_(sorted(set(post_ids))))
+        .order_by(post_tags.c.post_id, post_tags.c.position, tags.c.id)
+    )
+    for row in conn.execute(query):
+        result[row.post_id].append(TagRecord(row.id, row.slug, row.name))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# People
+
+
+def people_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, PersonRecord]:
+    if not ids:
+        return {}
+    query = select(*_PERSON_COLUMNS).where(people.c.id.in_(sorted(set(ids))))
+    return {record.id: record for record in map(_person, conn.execute(query))}
+
+
+def people_by_slugs(conn: Connection, slugs: Collection[str]) -> dict[str, PersonRecord]:
+    if not slugs:
+        return {}
+    query = select(*_PERSON_COLUMNS).where(people.c.slug.in_(sorted(set(slugs))))
+    return {record.slug: record for record in map(_person, conn.execute(query))}
+
+
+def people_page(conn: Connection, *, limit: int, after: PersonKey | None = None) -> list[PersonRecord]:
+    """Up to `limit` people in name order (ties by id), starting after `after`."""
+    query: Select[Any] = select(*_PERSON_COLUMNS)
+    if after is not None:
+        query = query.where(
+            tuple_(people.c.name, people.c.id) > tuple_(literal(after.name), literal(after.id))
+        )
+    query = query.order_by(people.c.name, people.c.id).limit(limit)
+    return [_person(row) for row in conn.execute(query)]
+
+
+def count_people(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(people)).scalar_one())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tags
+
+
+def _tag_has_visible_post(scope: PostScope) -> ColumnElement[bool]:
+    # A tag only exists for readers once a post they may see carries it: a tag used by drafts alone
+    # would otherwise announce what the drafts are about.
+    return (
+        exists()
+        .where(post_tags.c.tag_id == tags.c.id, post_tags.c.post_id == posts.c.id)
+        .where(scope.visible())
+    )
+
+
+def visible_tags(conn: Connection, scope: PostScope) -> list[TagRecord]:
+    """Every tag carried by at least one visible post, by name."""
+    query = (
+        select(tags.c.id, tags.c.slug, tags.c.name).where(_tag_has_visible_post(scope)).order_by(tags.c.name)
+    )
+    return [TagRecord(*row) for row in conn.execute(query)]
+
+
+def tags_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> dict[int, TagRecord]:
+    """The visible tags among `ids`, by id."""
+    if not ids:
+        return {}
+    query = select(tags.c.id, tags.c.slug, tags.c.name).where(
+        tags.c.id.in_(sorted(set(ids))), _tag_has_visible_post(scope)
+    )
+    return {row.id: TagRecord(*row) for row in conn.execute(query)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Images
+
+
+def images_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, ImageRecord]:
+    if not ids:
+        return {}
+    query = select(*_IMAGE_COLUMNS).where(images.c.id.in_(sorted(set(ids))))
+    return {record.id: record for record in map(_image, conn.execute(query))}
+
+
+def public_image_file(conn: Connection, scope: PostScope, path: str) -> ImageFile | None:
+    """The bytes of the image at `path` if a reader in `scope` may see it, else None.
+
+    An image is visible when it is a person's avatar, the feature image of a visible post, or is
+    linked from the body of a visible post; an image that only a draft uses stays private.
+    """
+    url = image_url(path)
+    used_by_visible_post = or_(
+        exists().where(posts.c.feature_image_id == images.c.id, scope.visible()),
+        exists().where(
+            scope.visible(),
+            or_(
+                posts.c.body_html.contains(f'"{url}"', autoescape=True),
+                posts.c.body_html.contains(f"'{url}'", autoescape=True),
+            ),
+        ),
+    )
+    is_avatar = exists().where(people.c.avatar_image_id == images.c.id)
+    query = select(
+        images.c.path, images.c.media_type, images.c.sha256, images.c.data, images.c.updated_at
+    ).where(images.c.path == path, or_(is_avatar, used_by_visible_post))
+    row = conn.execute(query).first()
+    if row is None:
+        return None
+    return ImageFile(row.path, row.media_type, row.sha256, bytes(row.data), row.updated_at)
+
+
+def group_in_order(keys: Iterable[Any], found: dict[Any, Any]) -> list[Any]:
+    """Values of `found` in the order of `keys`, None where a key is missing (DataLoader contract)."""
+    return [found.get(key) for key in keys]
