@@ -556,6 +556,8 @@ def make_article(index: int, people: list[Person], seed: int, *, defects: bool =
             person = rng.choice(featured)
             writer.add(writer.paragraph(rng.randint(3, 6), person, link=rng.random() < 0.25))
             roll = rng.random()
+            if part == 0 and section < 2:
+                roll = (0.40, 0.25)[section]  # every article gets at least one body image and one list
             if roll < 0.18:
                 writer.add(writer.quote(person))
             elif roll < 0.32:
