@@ -33,6 +33,31 @@ def role_of(el: Tag) -> str:
     return value.strip().lower().split(" ")[0] if isinstance(value, str) and value.strip() else ""
 
 
+GLOBAL_NAMING_ATTRS = ("aria-label", "aria-labelledby", "aria-describedby", "aria-details")
+_FOCUSABLE_TAGS = frozenset({"button", "select", "textarea", "iframe", "summary"})
+
+
+def is_focusable(el: Tag) -> bool:
+    """Focusable by keyboard from markup alone (tabindex, links with href, form controls)."""
+    if el.has_attr("tabindex") or el.has_attr("contenteditable"):
+        return True
+    name = el.name
+    if name in ("a", "area") and el.has_attr("href"):
+        return True
+    if name == "input" and str(el.get("type", "")).lower() != "hidden":
+        return not el.has_attr("disabled")
+    return name in _FOCUSABLE_TAGS and not el.has_attr("disabled")
+
+
+def has_global_naming_attr(el: Tag) -> bool:
+    return any(el.has_attr(a) for a in GLOBAL_NAMING_ATTRS)
+
+
+def is_presentational(el: Tag) -> bool:
+    """role none/presentation that browsers honour: not on a focusable element or one with aria naming."""
+    return role_of(el) in PRESENTATIONAL and not is_focusable(el) and not has_global_naming_attr(el)
+
+
 def attr(el: Tag, name: str) -> str | None:
     value = el.get(name)
     if value is None:
@@ -76,13 +101,15 @@ def _text_alternative(
     label = attr(el, "aria-label")
     if label is not None and label.strip():
         return label
-    native = _native_name(doc, el)
+    native = "" if is_presentational(el) else _native_name(doc, el)
     if native.strip():
         return native
     if not root or via_reference or allows_name_from_content(el):
         content = _from_content(doc, el, seen)
         if content.strip():
             return content
+    if is_presentational(el):
+        return ""
     title = attr(el, "title")
     return title if title and title.strip() else ""
 
