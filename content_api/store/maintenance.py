@@ -40,3 +40,16 @@ def bump_content_version(conn: Connection) -> int:
         statement.on_conflict_do_update(index_elements=[site_state.c.key], set_={"value": incremented})
     )
     return content_version(conn)
+
+
+# Key of the PostgreSQL advisory lock held by whole-store writers (imports), one at a time.
+_CONTENT_WRITE_LOCK_KEY = 0x696D706F7274
+
+
+def lock_content_writes(conn: Connection) -> None:
+    """Wait until no other whole-store write runs, then hold that turn until the transaction ends.
+
+    On SQLite the transaction's write lock (`write_engine`) already serialises writers.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CONTENT_WRITE_LOCK_KEY})
