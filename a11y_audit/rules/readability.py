@@ -70,26 +70,34 @@ def _block_text(block: TextBlock) -> str:
     return normalize_space(" ".join(parts))
 
 
-class _Locator:
-    """Finds the source line of a sentence, moving forward through the lines of its block."""
+class Locator:
+    """Finds the source line of text inside a block, searching forward from the block's first line."""
 
     def __init__(self, doc: Document) -> None:
         self.lines = doc.source_lines
 
+    def find(self, probe: str, first: int) -> tuple[int, int] | None:
+        """(line, column) of `probe` at or after line `first`, within the block (up to a blank line)."""
+        stop = min(len(self.lines), first - 1 + 60)
+        for index in range(max(first - 1, 0), stop):
+            line = self.lines[index]
+            if index > first - 1 and not line.strip():
+                break
+            column = line.find(probe)
+            if column >= 0:
+                return index + 1, column + 1
+        return None
+
     def locate(self, text: str, first: int) -> tuple[int, int]:
+        """(line, column) of the start of a sentence; the block's line when it cannot be found."""
         words = _WORD.findall(text)
         probes = [" ".join(words[:n]) for n in (3, 2) if len(words) >= n]
         if words and len(words[0]) >= 4:
             probes.append(words[0])
-        stop = min(len(self.lines), first - 1 + 60)
         for probe in probes:
-            for index in range(max(first - 1, 0), stop):
-                line = self.lines[index]
-                if index > first - 1 and not line.strip():
-                    break
-                column = line.find(probe)
-                if column >= 0:
-                    return index + 1, column + 1
+            found = self.find(probe, first)
+            if found is not None:
+                return found
         return first, 1
 
 
@@ -98,7 +106,7 @@ def prose(doc: Document) -> Prose:
     cached = doc.__dict__.get(_CACHE_ATTR)
     if isinstance(cached, Prose):
         return cached
-    locator = _Locator(doc)
+    locator = Locator(doc)
     sentences: list[ProseSentence] = []
     blocks: list[ProseBlock] = []
     for block in doc.text_blocks:
