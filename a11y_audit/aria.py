@@ -16,7 +16,7 @@ NAME_FROM_CONTENT_ROLES = frozenset(
     {
         "button", "cell", "checkbox", "columnheader", "gridcell", "heading", "link", "menuitem",
         "menuitemcheckbox", "menuitemradio", "option", "radio", "row", "rowheader", "switch", "tab",
-        "tooltip", "treeitem",
+        "tooltip", "treeitem", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref",
     }
 )  # fmt: skip
 NAME_FROM_CONTENT_TAGS = frozenset(
@@ -86,6 +86,8 @@ def accessible_name(doc: Document, el: Tag) -> str:
 
 def allows_name_from_content(el: Tag) -> bool:
     role = role_of(el)
+    if role in PRESENTATIONAL and not is_presentational(el):
+        role = ""  # the role is ignored on focusable or labelled elements
     return role in NAME_FROM_CONTENT_ROLES or (not role and el.name in NAME_FROM_CONTENT_TAGS)
 
 

@@ -1,0 +1,147 @@
+"""Link rules (LNK): every link has a name, and the name says where it goes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import Tag
+
+from ..aria import accessible_name, attr, role_of
+from ..context import RuleContext
+from ..document import Document, normalize_space
+from ..model import Finding
+from ..registry import rule
+
+LINK_ROLES = frozenset({"", "link", "doc-backlink", "doc-biblioref", "doc-glossref", "doc-noteref"})
+VAGUE = frozenset(
+    {
+        "click here", "here", "click", "click this", "click this link", "tap here", "press here",
+        "read more", "more", "learn more", "find out more", "see more", "view more", "read on",
+        "this link", "link", "this", "more info", "more information", "more details", "details",
+        "continue", "continue reading", "go", "go here", "this page", "this article", "this website",
+        "website", "page", "read this", "info", "click for more", "click here for more",
+    }
+)  # fmt: skip
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+
+
+def _key(text: str) -> str:
+    return normalize_space(text).strip(" .,:;!?\"'()[]…»›>-–—").casefold()
+
+
+def links(doc: Document) -> Iterator[Tag]:
+    """Links exposed to assistive technology: `a[href]` (not re-roled), and elements with role=link."""
+    for el in doc.by_tag("a"):
+        if (
+            el.has_attr("href")
+            and role_of(el) in LINK_ROLES | {"none", "presentation"}
+            and not doc.is_hidden(el)
+        ):
+            yield el
+    for el in doc.with_attr("role"):
+        if el.name not in ("a", "area") and role_of(el) == "link" and not doc.is_hidden(el):
+            yield el
+
+
+@rule(
+    id="LNK001",
+    name="link-empty",
+    severity="error",
+    wcag=["2.4.4", "4.1.2"],
+    act=["c487ae"],
+    summary="A link has no text, so it has no name.",
+    why=(
+        "Screen readers announce a link without a name as 'link' or read its address; voice-control "
+        "users cannot say it. A link holding only an image with empty alt is such a link (ACT rule "
+        "'Link has non-empty accessible name', WCAG technique H30)."
+    ),
+    fix="Put words in the link, or give the image inside it alt text naming where the link goes.",
+    bad=["[](https://example.org/report)", '<a href="/donate"><img src="heart.svg" alt=""></a>'],
+    good=[
+        "[Read the annual report](https://example.org/report)",
+        '<a href="/donate"><img src="heart.svg" alt="Donate"></a>',
+    ],
+)
+def link_empty(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in links(doc):
+        if not accessible_name(doc, el):
+            href = attr(el, "href") or ""
+            yield ctx.report(el, f"Link has no text ({href[:50]})" if href else "Link has no text")
+
+
+@rule(
+    id="LNK002",
+    name="link-vague-text",
+    severity="warning",
+    wcag=["2.4.4"],
+    summary='A link\'s text does not say where it goes ("click here", "read more", "here").',
+    why=(
+        "Screen reader users often list all links on a page; a list of 'click here' and 'read more' says "
+        "nothing. The words around a link may explain it (WCAG 2.4.4 allows that), so it is a warning."
+    ),
+    fix='Use words that name the destination: "read the annual report", not "click here".',
+    bad=["To read the report, [click here](https://example.org/report).", "[Read more](/news/fair)"],
+    good=["Read [the annual report](https://example.org/report).", "[More about the fair](/news/fair)"],
+)
+def link_vague_text(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in links(doc):
+        name = _key(accessible_name(doc, el))
+        if name in VAGUE:
+            yield ctx.report(el, f'Link text "{name}" does not say where it goes')
+
+
+@rule(
+    id="LNK003",
+    name="link-text-is-url",
+    severity="info",
+    wcag=["2.4.4"],
+    summary="A link's text is a web address.",
+    why=(
+        "Screen readers spell web addresses out character by character. A short address people may type "
+        "is fine, so this is information only."
+    ),
+    fix="Use words that name the page, such as the page's title, unless readers need the address itself.",
+    bad=["Photos: <https://example.org/news/2025/spring-fair-photos>"],
+    good=["[Photos from the spring fair](https://example.org/news/2025/spring-fair-photos)"],
+)
+def link_text_is_url(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in links(doc):
+        text = normalize_space(el.get_text(" "))
+        if _URL.match(text) and not attr(el, "aria-label"):
+            yield ctx.report(el, "Link text is a web address")
+
+
+def _target(href: str) -> str:
+    href = href.strip()
+    return href[:-1] if href.endswith("/") and len(href) > 1 else href
+
+
+@rule(
+    id="LNK004",
+    name="link-same-text-different-targets",
+    severity="warning",
+    wcag=["2.4.4", "2.4.9"],
+    summary="Two links with the same text go to different places.",
+    why=(
+        "Listed out of context, links with the same words look like the same destination; readers "
+        "cannot tell which one they want."
+    ),
+    fix="Make each link's text name its own destination.",
+    bad=["[The report](/reports/2024) and [the report](/reports/2025)."],
+    good=["[The 2024 report](/reports/2024) and [the 2025 report](/reports/2025)."],
+)
+def link_same_text_different_targets(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    seen: dict[str, set[str]] = {}
+    for el in links(doc):
+        href = attr(el, "href")
+        if href is None:
+            continue
+        name = _key(accessible_name(doc, el))
+        if not name or name in VAGUE:
+            continue
+        target = _target(href)
+        targets = seen.setdefault(name, set())
+        if targets and target not in targets:
+            yield ctx.report(el, f'Another link with the text "{name[:40]}" goes elsewhere')
+        targets.add(target)
