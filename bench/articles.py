@@ -34,6 +34,7 @@ MIN_WORDS = 1_100
 MAX_WORDS = 2_500
 IMAGE_COUNT = 24
 FORMATS = ("md", "html")
+DEFAULT_SEED = 2026
 
 FIRST_NAMES = (
     "Amira", "Ben", "Chidi", "Dana", "Eilidh", "Farid", "Grace", "Hamza", "Ines", "Jonah", "Keisha", "Liam",
@@ -523,7 +524,6 @@ def make_article(index: int, people: list[Person], seed: int, *, defects: bool =
     featured = rng.sample(people, 3)
     writer = _Writer(rng, topic, people, published.year)
     title = writer.slots(featured[0]).sentence(rng.choice(topic.titles))
-    chosen_defects = sorted(rng.sample(DEFECTS, rng.choice((0, 1, 1, 2, 2, 3)))) if defects else []
 
     def alt_for_image(slots: _Slots) -> str:
         return slots.sentence(rng.choice(topic.image_alts))
@@ -572,9 +572,6 @@ def make_article(index: int, people: list[Person], seed: int, *, defects: bool =
                 writer.add(writer.paragraph(rng.randint(2, 4), rng.choice(featured)))
         section += 1
 
-    for defect in chosen_defects:
-        writer.add(_defect_block(defect, rng, writer, featured, people))
-
     related = [writer.slots().sentence(rng.choice(rng.choice(TOPICS).titles)) for _ in range(3)]
     writer.add("## Other news you might be interested in")
     writer.add("\n".join(f"- [{title}]({SITE}/news/{slugify(title)})" for title in related))
@@ -588,6 +585,19 @@ def make_article(index: int, people: list[Person], seed: int, *, defects: bool =
     summary = writer.slots(featured[0]).sentence(
         rng.choice(("How {group} at {place} made {outcome} happen.", "{pf} and the team on {outcome}."))
     )
+
+    # Defects come from a random stream of their own and go in just before the closing links, so an
+    # article with defects is the same article as its clean version plus those blocks.
+    defect_rng = random.Random(f"defects:{seed}:{index}")
+    chosen_defects = (
+        sorted(defect_rng.sample(DEFECTS, defect_rng.choice((0, 1, 1, 2, 2, 3)))) if defects else []
+    )
+    writer.rng = defect_rng
+    closing = writer.blocks[-2:]
+    del writer.blocks[-2:]
+    for defect in chosen_defects:
+        writer.add(_defect_block(defect, defect_rng, writer, featured, people))
+    writer.blocks.extend(closing)
     return Article(
         index=index,
         slug=slugify(title) + f"-{index}",
@@ -722,7 +732,12 @@ def iter_articles(count: int, seed: int, *, defects: bool = True) -> Iterator[Ar
 
 
 def write_corpus(
-    out_dir: Path, count: int, *, seed: int = 2026, formats: Sequence[str] = FORMATS, defects: bool = True
+    out_dir: Path,
+    count: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    formats: Sequence[str] = FORMATS,
+    defects: bool = True,
 ) -> list[Article]:
     """Write ``count`` articles (and ``people.yaml`` and the images) under ``out_dir``; return them."""
     unknown = set(formats) - set(FORMATS)
@@ -752,7 +767,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, help="folder to write posts/, html/, images/, people.yaml")
     parser.add_argument("--count", type=int, default=200, help="number of articles (default 200)")
-    parser.add_argument("--seed", type=int, default=2026, help="corpus seed (default 2026)")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"corpus seed (default {DEFAULT_SEED})"
+    )
     parser.add_argument("--formats", default="md,html", help="comma-separated: md, html (default both)")
     parser.add_argument("--clean", action="store_true", help="write no deliberate defects")
     args = parser.parse_args(argv)

@@ -38,6 +38,39 @@ CHROMIUM = Path("/usr/bin/chromium")
 RATIO_TARGET = 50.0
 BULK_TARGET_S = 60.0
 
+# The audit's rule family that should catch each kind of defect the generator writes.
+DEFECT_FAMILIES = {
+    "missing-alt": "alt-text",
+    "filename-alt": "alt-text",
+    "image-of-alt": "alt-text",
+    "click-here": "links",
+    "raw-url": "links",
+    "skipped-heading": "headings",
+    "empty-heading": "headings",
+    "long-sentence": "readability",
+    "pronouns-without-consent": "pronouns",
+    "preferred-pronouns": "pronouns",
+}
+# axe-core rules grouped by the same families (rules outside these groups are counted apart).
+AXE_FAMILIES = {
+    "image-alt": "alt-text",
+    "image-redundant-alt": "alt-text",
+    "role-img-alt": "alt-text",
+    "svg-img-alt": "alt-text",
+    "input-image-alt": "alt-text",
+    "area-alt": "alt-text",
+    "object-alt": "alt-text",
+    "link-name": "links",
+    "identical-links-same-purpose": "links",
+    "heading-order": "headings",
+    "empty-heading": "headings",
+    "page-has-heading-one": "headings",
+    "p-as-heading": "headings",
+    "html-has-lang": "language",
+    "html-lang-valid": "language",
+    "valid-lang": "language",
+}
+
 sys.path.insert(0, str(BENCH))
 import articles  # noqa: E402  (the sibling generator module)
 
@@ -150,6 +183,8 @@ class AxeResult:
     wall_s: float
     peak_mib: float
     violations: Counter[str] = field(default_factory=Counter)
+    # Per article (same order as the files): violating nodes per family.
+    families: list[Counter[str]] = field(default_factory=list)
 
 
 def run_axe(html_files: list[Path]) -> AxeResult:
@@ -167,8 +202,13 @@ def run_axe(html_files: list[Path]) -> AxeResult:
     data = json.loads(out_file.read_text())
     records = data["articles"]
     violations: Counter[str] = Counter()
+    families: list[Counter[str]] = []
     for record in records:
         violations.update(record["violations"])
+        per_family: Counter[str] = Counter()
+        for rule_id, nodes in record["violations"].items():
+            per_family[AXE_FAMILIES.get(rule_id, "other")] += nodes
+        families.append(per_family)
     return AxeResult(
         browser=data["browser"],
         axe_core=data["axe_core"],
@@ -177,6 +217,7 @@ def run_axe(html_files: list[Path]) -> AxeResult:
         wall_s=wall,
         peak_mib=memory.peak_mib,
         violations=violations,
+        families=families,
     )
 
 
@@ -186,17 +227,21 @@ class AuditResult:
     one_call_s: float
     findings: Counter[str]
     severities: Counter[str]
+    # Per article: findings per family that its defects added to its clean version.
+    added: list[Counter[str]] = field(default_factory=list)
 
 
-def run_audit(html_files: list[Path]) -> AuditResult:
+def run_audit(html_files: list[Path], written: list[articles.Article]) -> AuditResult:
     """The project's audit in this process: per-article timing through ``audit_source``."""
     try:
         import a11y_audit
     except ImportError as exc:
         raise SetupError(f"the a11y_audit package cannot be imported: {exc}") from exc
-    if not hasattr(a11y_audit, "audit_source") or not hasattr(a11y_audit, "audit"):
-        raise SetupError("a11y_audit has no public audit()/audit_source() API yet")
-    people = _load_people(a11y_audit, html_files[0].parent)
+    people_file = a11y_audit.find_people_file(html_files[0].parent)
+    if people_file is None:
+        raise SetupError(f"no people.yaml above {html_files[0].parent}")
+    # Loaded once, as a process auditing many posts would.
+    people = a11y_audit.load_people(people_file)
     # One article first, so that module-level start-up (rule registry, dictionaries) is not counted
     # against the first article, as the browser's start-up is not counted against axe-core.
     a11y_audit.audit_source(html_files[0].read_text(encoding="utf-8"), format="html", people=people)
@@ -218,17 +263,46 @@ def run_audit(html_files: list[Path]) -> AuditResult:
     one_call = time.perf_counter() - started
     if len(whole.files) != len(html_files):
         raise SetupError(f"audit() saw {len(whole.files)} files, expected {len(html_files)}")
-    return AuditResult(timings, one_call, findings, severities)
+    # Not timed: each article again in its clean version, to see which findings its defects added.
+    by_path = {str(report.path): report for report in whole.files}
+    all_people = articles.make_people(articles.DEFAULT_SEED)
+    added: list[Counter[str]] = []
+    for path, article in zip(html_files, written, strict=True):
+        with_defects = Counter(f.family for f in by_path[str(path)].findings)
+        clean = articles.make_article(article.index, all_people, articles.DEFAULT_SEED, defects=False)
+        clean_report = a11y_audit.audit_source(
+            articles.render_html(clean), format="html", path=str(path), base_dir=path.parent, people=people
+        )
+        added.append(with_defects - Counter(f.family for f in clean_report.findings))
+    return AuditResult(timings, one_call, findings, severities, added)
 
 
-def _load_people(module: Any, folder: Path) -> Any:
-    """The people registry, loaded once as a long-running process would (None when the API lacks it)."""
-    loader = getattr(module, "load_people", None)
-    finder = getattr(module, "find_people_file", None)
-    if loader is None:
-        return None
-    path = finder(folder) if finder is not None else folder.parent / "people.yaml"
-    return loader(path) if path is not None else None
+def detection_table(written: list[articles.Article], axe: AxeResult | None, audit: AuditResult | None) -> str:
+    """Per kind of defect: in how many articles each tool reported something of the matching family.
+
+    A tool is credited with an article's defect when the article has at least as many reports of that
+    family as it has defects of that family (for the audit: reports beyond those on the clean version).
+    """
+    rows = [
+        "| defect written | articles | axe-core flagged | a11y-audit flagged |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for defect, family in DEFECT_FAMILIES.items():
+        having = [i for i, article in enumerate(written) if defect in article.defects]
+        if not having:
+            continue
+        cells = []
+        for per_article in (axe.families if axe else None, audit.added if audit else None):
+            if per_article is None:
+                cells.append("not run")
+                continue
+            caught = 0
+            for i in having:
+                needed = sum(1 for d in written[i].defects if DEFECT_FAMILIES[d] == family)
+                caught += per_article[i][family] >= needed
+            cells.append(f"{caught}")
+        rows.append(f"| {defect} ({family}) | {len(having)} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
 
 
 @dataclass
@@ -312,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  violations (rule: nodes): {_counts(axe.violations)}"
             )
         if not args.skip_audit:
-            audit = run_audit(html_files)
+            audit = run_audit(html_files, written)
             results["audit"] = {
                 "median_ms": statistics.median(audit.per_article_ms),
                 "p90_ms": percentile(audit.per_article_ms, 0.9),
@@ -336,6 +410,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"\nratio (axe-core median / audit median): {ratio:,.1f}x "
                 f"({verdict} the target of {RATIO_TARGET:.0f}x)"
             )
+        if axe is not None or audit is not None:
+            print("\nDeliberate defects and who reported them (family level):\n")
+            print(detection_table(written, axe, audit))
+            if axe is not None:
+                clean_ones = [i for i, article in enumerate(written) if not article.defects]
+                noise = sum(sum(axe.families[i].values()) for i in clean_ones)
+                print(f"axe-core violations on the {len(clean_ones)} articles without defects: {noise}")
         if not args.skip_bulk and not args.skip_audit:
             bulk = run_bulk(args.bulk_posts, args.jobs)
             results["bulk"] = bulk.__dict__

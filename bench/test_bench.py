@@ -148,3 +148,21 @@ def test_raw_app_returns_recorded_bytes_for_known_bodies_only(tmp_path: Path) ->
     assert hit.headers["content-type"] == "application/graphql-response+json"
     assert miss.status_code == 400
     assert health.status_code == 200
+
+
+def test_an_article_with_defects_is_its_clean_version_plus_the_defect_blocks() -> None:
+    people = articles.make_people(2026)
+    for index in range(30):
+        flawed = articles.make_article(index, people, 2026)
+        clean = articles.make_article(index, people, 2026, defects=False)
+        assert (flawed.title, flawed.feature_image, flawed.summary) == (
+            clean.title,
+            clean.feature_image,
+            clean.summary,
+        )
+        flawed_blocks = flawed.body.split("\n\n")
+        clean_blocks = clean.body.split("\n\n")
+        added = len(flawed.defects)
+        assert len(flawed_blocks) == len(clean_blocks) + added
+        assert flawed_blocks[: -2 - added] == clean_blocks[:-2]
+        assert flawed_blocks[-2:] == clean_blocks[-2:]
