@@ -26,6 +26,10 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
 
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
 
 @dataclass(frozen=True)
 class ImportSummary:
