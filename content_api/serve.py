@@ -21,7 +21,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 # Loads the bundled demo content into a migrated store (the `--demo` option).
-DemoLoader = Callable[[object], object]
+DemoLoader = Callable[..., object]
 
 
 def _port(value: str) -> int:
