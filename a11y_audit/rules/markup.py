@@ -1,0 +1,161 @@
+"""Markup rules (MKP): what the HTML alone decides about ids, tables and frames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bs4 import Tag
+
+from ..aria import PRESENTATIONAL, accessible_name, attr, is_presentational, role_of
+from ..context import RuleContext
+from ..document import Document, normalize_space
+from ..model import Finding
+from ..registry import rule
+
+_ID_REFERENCES = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "for", "headers")
+
+
+def _referenced_ids(doc: Document) -> set[str]:
+    found: set[str] = set()
+    for name in _ID_REFERENCES:
+        for el in doc.with_attr(name):
+            value = attr(el, name)
+            if value:
+                found.update(value.split())
+    for el in doc.with_attr("href"):
+        href = attr(el, "href") or ""
+        if href.startswith("#") and len(href) > 1:
+            found.add(href[1:])
+    for el in doc.with_attr("usemap"):
+        usemap = attr(el, "usemap") or ""
+        if usemap.startswith("#"):
+            found.add(usemap[1:])
+    return found
+
+
+@rule(
+    id="MKP001",
+    name="duplicate-id",
+    severity="warning",
+    wcag=["1.3.1", "4.1.2"],
+    act=["3ea0c8"],
+    summary="Two elements share the same id.",
+    why=(
+        "Labels, descriptions and in-page links find their target by id; with two elements of the same "
+        "id, browsers use the first and the other is lost. An error when something refers to that id "
+        "(then a label or link is certainly wrong), otherwise a warning."
+    ),
+    fix="Give each element its own id, and update whatever refers to it.",
+    bad=['<p id="intro">One</p><p id="intro">Two</p>'],
+    good=['<p id="intro">One</p><p id="details">Two</p>'],
+)
+def duplicate_id(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    referenced: set[str] | None = None
+    for ident, elements in doc.ids.items():
+        if len(elements) < 2:
+            continue
+        if referenced is None:
+            referenced = _referenced_ids(doc)
+        severity = "error" if ident in referenced else None
+        for el in elements[1:]:
+            yield ctx.report(el, f'The id "{ident[:40]}" is used more than once', severity=severity)
+
+
+def _iframe_applies(doc: Document, el: Tag) -> bool:
+    if doc.is_hidden(el) or role_of(el) in PRESENTATIONAL:
+        return False
+    tabindex = attr(el, "tabindex")
+    return not (tabindex is not None and tabindex.strip().lstrip("-").isdigit() and int(tabindex) < 0)
+
+
+@rule(
+    id="MKP002",
+    name="iframe-missing-title",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["cae760"],
+    summary="An embedded frame (iframe) has no title.",
+    why=(
+        "Screen readers announce a frame by its title; an embedded video, map or form without one is "
+        "just 'frame' (WCAG technique H64; ACT rule 'Iframe element has non-empty accessible name')."
+    ),
+    fix='Add a title saying what the frame holds, e.g. title="Video: the spring fair in two minutes".',
+    bad=['<iframe src="https://www.youtube-nocookie.com/embed/abc"></iframe>'],
+    good=[
+        '<iframe src="https://www.youtube-nocookie.com/embed/abc" title="Video: the spring fair"></iframe>'
+    ],
+)
+def iframe_missing_title(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in doc.by_tag("iframe"):
+        if _iframe_applies(doc, el) and not accessible_name(doc, el):
+            yield ctx.report(el, "Embedded frame has no title")
+
+
+def _is_layout(table: Tag) -> bool:
+    return is_presentational(table)
+
+
+def _rows(table: Tag) -> list[Tag]:
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+@rule(
+    id="MKP003",
+    name="table-without-headers",
+    severity="warning",
+    wcag=["1.3.1"],
+    summary="A table of data has no header cells.",
+    why=(
+        "Header cells (<th>) let screen readers say which row and column a value belongs to; without them "
+        "a table is a list of numbers (WCAG technique H51). A table used only for layout needs none, and "
+        "markup cannot always tell which it is, so this is a warning (mark layout tables "
+        'role="presentation").'
+    ),
+    fix="Make the first row (or column) header cells: <th> in HTML, the header row of a Markdown table.",
+    bad=["<table><tr><td>Mon</td><td>9-5</td></tr><tr><td>Tue</td><td>9-1</td></tr></table>"],
+    good=[
+        "| Day | Hours |\n| --- | --- |\n| Mon | 9-5 |\n| Tue | 9-1 |",
+        '<table role="presentation"><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>',
+    ],
+)
+def table_without_headers(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for table in doc.by_tag("table"):
+        if doc.is_hidden(table) or _is_layout(table):
+            continue
+        rows = _rows(table)
+        if len(rows) < 2 or max(len(r.find_all(("td", "th"), recursive=False)) for r in rows) < 2:
+            continue
+        has_header = any(
+            c.name == "th" or role_of(c) in ("columnheader", "rowheader")
+            for r in rows
+            for c in r.find_all(("td", "th"), recursive=False)
+        )
+        if not has_header:
+            yield ctx.report(table, "Table has no header cells")
+
+
+@rule(
+    id="MKP004",
+    name="table-header-empty",
+    severity="warning",
+    wcag=["1.3.1"],
+    summary="A table header cell is empty.",
+    why=(
+        "Screen readers read a column's header before each value; an empty header says nothing (axe-core "
+        "'empty-table-header'). A blank top-left corner cell is common and not flagged."
+    ),
+    fix="Write the column or row name in the header cell, or make it an ordinary cell (<td>).",
+    bad=["| Day | |\n| --- | --- |\n| Mon | 9-5 |"],
+    good=["| | Hours |\n| --- | --- |\n| Mon | 9-5 |", "| Day | Hours |\n| --- | --- |\n| Mon | 9-5 |"],
+)
+def table_header_empty(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for th in doc.by_tag("th"):
+        if doc.is_hidden(th) or normalize_space(th.get_text(" ")) or accessible_name(doc, th):
+            continue
+        row = th.find_parent("tr")
+        cells = row.find_all(("td", "th"), recursive=False) if row is not None else []
+        table = th.find_parent("table")
+        first_row = _rows(table)[0] if table is not None and _rows(table) else None
+        if cells and cells[0] is th and row is first_row:
+            continue  # the corner cell above row headers
+        yield ctx.report(th, "Table header cell is empty")
