@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from PIL import Image as PillowImage
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, Insert, insert
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
@@ -44,6 +44,13 @@ def png_bytes(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
+def _new_id(conn: Connection, statement: Insert) -> int:
+    key = conn.execute(statement).inserted_primary_key
+    if key is None:
+        raise RuntimeError("the insert returned no primary key")
+    return int(key[0])
+
+
 @dataclass
 class Site:
     """Primary keys of what `build_site` wrote, by slug or path."""
@@ -70,7 +77,8 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
         ):
             data = png_bytes(*size, colour)
             site.image_bytes[path] = data
-            site.images[path] = conn.execute(
+            site.images[path] = _new_id(
+                conn,
                 insert(images).values(
                     path=path,
                     sha256=hashlib.sha256(data).hexdigest(),
@@ -81,8 +89,8 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
                     data=data,
                     created_at=NOW,
                     updated_at=NOW,
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
 
         for slug, name, pronouns, consent, role, avatar in (
             ("alice-ng", "Alice Ng", "she/her", True, "Food bank coordinator", "images/avatar-alice.png"),
@@ -90,7 +98,8 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
             ("carol-jones", "Carol Jones", None, False, "Trustee", None),
             ("dee-okafor", "Dee Okafor", "they/them", True, "Youth worker", None),
         ):
-            site.people[slug] = conn.execute(
+            site.people[slug] = _new_id(
+                conn,
                 insert(people).values(
                     slug=slug,
                     name=name,
@@ -103,11 +112,11 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
                     aliases=[],
                     created_at=NOW,
                     updated_at=NOW,
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
 
         for slug, name in (("food-bank", "Food bank"), ("youth", "Youth"), ("secret", "Secret plans")):
-            site.tags[slug] = conn.execute(insert(tags).values(slug=slug, name=name)).inserted_primary_key[0]
+            site.tags[slug] = _new_id(conn, insert(tags).values(slug=slug, name=name))
 
         specs = [
             # slug, title, body text, status, day offset, authors, people, tags, feature
@@ -208,7 +217,8 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
             if slug == "allotment-opens":
                 body_html += '<p><img src="/images/in-body.png" alt="Seed trays on a bench"></p>'
             published_at = FIRST_DAY + timedelta(days=offset)
-            post_id = conn.execute(
+            post_id = _new_id(
+                conn,
                 insert(posts).values(
                     slug=slug,
                     title=title,
@@ -227,8 +237,8 @@ def build_site(engine: Engine, *, extra_published: int = 0) -> Site:
                     pinned_related=[],
                     created_at=NOW,
                     updated_at=NOW,
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
             site.posts[slug] = post_id
             for position, person in enumerate(authors):
                 conn.execute(

@@ -1,0 +1,69 @@
+"""No N+1: the number of SQL statements depends on a query's depth, not on the length of its lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+from starlette.testclient import TestClient
+
+from tests.content_api.graphql_site import build_site, client, graphql
+
+__all__ = ["client"]
+
+LIST_QUERY = """query($first: Int!) {
+  posts(first: $first) { edges { node { authors { name } tags { name } } } }
+}"""
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Collect the SQL statements `engine` runs, leaving out transaction control."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_fifty_posts_with_authors_and_tags_take_three_statements(engine: Engine, client: TestClient) -> None:
+    build_site(engine, extra_published=60)
+
+    with statements(engine) as fifty:
+        answer = graphql(client, LIST_QUERY, {"first": 50})
+    edges = answer["data"]["posts"]["edges"]
+    assert len(edges) == 50
+    assert all(edge["node"]["authors"] and edge["node"]["tags"] for edge in edges)
+    # One for the page, one for all authors, one for all tags.
+    assert len(fifty) == 3, fifty
+
+    with statements(engine) as five:
+        graphql(client, LIST_QUERY, {"first": 5})
+    assert len(five) == len(fifty)
+
+
+def test_nested_connections_are_batched_too(engine: Engine, client: TestClient) -> None:
+    build_site(engine, extra_published=30)
+    query = """{
+      people(first: 10) { totalCount edges { node { name avatar { url }
+        posts(first: 5) {
+          totalCount edges { node { title authors { name } tags { name } featureImage { url } } }
+        }
+      } } }
+      tags { name posts(first: 3) { totalCount edges { node { slug } } } }
+    }"""
+    with statements(engine) as seen:
+        answer = graphql(client, query)
+    assert "errors" not in answer
+    assert len(answer["data"]["people"]["edges"]) == 4
+    # people page + count, avatars, posts per person + counts, authors, tags, feature images,
+    # tag list, posts per tag + counts.
+    assert len(seen) <= 11, seen
