@@ -51,10 +51,11 @@ _OTHER_SIGNATURES = (
 class ImageError(ValueError):
     """An image that cannot be checked, with a message naming it and a machine-readable `code`."""
 
-    def __init__(self, code: ImageErrorCode, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: ImageErrorCode, name: str, detail: str) -> None:
+        super().__init__(f"{name}: {detail}")
         self.code: ImageErrorCode = code
-        self.message = message
+        self.name = name
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -139,22 +140,23 @@ def _skip_sub_blocks(data: bytes, pos: int) -> int:
     return pos
 
 
-def open_image(data: bytes, name: str, limits: Limits) -> Image.Image:
-    """Open `data` with Pillow after checking its size, signature and extension; pixels are not decoded."""
+def open_image(data: bytes, name: str, limits: Limits, *, expected_format: str | None = None) -> Image.Image:
+    """Open `data` with Pillow after checking its size, signature and extension; pixels are not decoded.
+
+    `expected_format` is the format the file is said to be; by default the one `name`'s extension names.
+    """
     if len(data) > limits.max_bytes:
         raise ImageError(
-            "too-large", f"{name}: file of {len(data):,} bytes is over the {limits.max_bytes:,}-byte limit"
+            "too-large", name, f"file of {len(data):,} bytes is over the {limits.max_bytes:,}-byte limit"
         )
     actual = sniff_format(data)
-    promised = format_for_name(name)
+    promised = expected_format or format_for_name(name)
     if actual is None:
-        raise ImageError("unreadable", f"{name}: not an image file (no known image signature)")
+        raise ImageError("unreadable", name, "not an image file (no known image signature)")
     if actual not in MEDIA_TYPES:
-        raise ImageError(
-            "unsupported", f"{name}: {actual} image; only GIF, PNG, JPEG and WebP can be checked"
-        )
+        raise ImageError("unsupported", name, f"{actual} image; only GIF, PNG, JPEG and WebP can be checked")
     if promised is not None and promised != actual:
-        raise ImageError("wrong-format", f"{name}: content is {actual}, but the extension says {promised}")
+        raise ImageError("wrong-format", name, f"content is {actual}, not the {promised} its name says")
     try:
         with warnings.catch_warnings():
             # Pillow's own bomb warning becomes a refusal, like its error above twice that size.
@@ -162,17 +164,17 @@ def open_image(data: bytes, name: str, limits: Limits) -> Image.Image:
             image = Image.open(io.BytesIO(data), formats=[actual])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError(
-            "too-large", f"{name}: too many pixels to open safely (a possible decompression bomb)"
+            "too-large", name, "too many pixels to open safely (a possible decompression bomb)"
         ) from exc
     except Image.UnidentifiedImageError as exc:
-        raise ImageError("unreadable", f"{name}: cannot be opened as {actual}: its header is damaged") from exc
+        raise ImageError("unreadable", name, f"cannot be opened as {actual}: its header is damaged") from exc
     except Exception as exc:  # Pillow raises many types for broken files; all mean "cannot be opened"
-        raise ImageError("unreadable", f"{name}: cannot be opened as {actual} ({_reason(exc)})") from exc
+        raise ImageError("unreadable", name, f"cannot be opened as {actual} ({_reason(exc)})") from exc
     width, height = image.size
     if width * height > limits.max_pixels:
         image.close()
         raise ImageError(
-            "too-large", f"{name}: {width} x {height} pixels is over the {limits.max_pixels:,}-pixel limit"
+            "too-large", name, f"{width} x {height} pixels is over the {limits.max_pixels:,}-pixel limit"
         )
     return image
 
@@ -187,19 +189,22 @@ def frame_count(image: Image.Image, data: bytes, name: str, limits: Limits) -> i
         shown = f"over {limits.max_frames:,}" if image.format == "GIF" else f"{count:,}"
         raise ImageError(
             "too-many-frames",
-            f"{name}: {shown} frames; animations of more than {limits.max_frames:,} are refused",
+            name,
+            f"{shown} frames; animations of more than {limits.max_frames:,} are refused",
         )
     width, height = image.size
     if count > 1 and width * height > limits.max_frame_pixels:
         raise ImageError(
             "too-large",
-            f"{name}: animation frames of {width} x {height} pixels are over the"
+            name,
+            f"animation frames of {width} x {height} pixels are over the"
             f" {limits.max_frame_pixels:,}-pixel limit",
         )
     if count > 1 and count * width * height > limits.max_animation_pixels:
         raise ImageError(
             "too-large",
-            f"{name}: {count:,} frames of {width} x {height} pixels is too much to decode"
+            name,
+            f"{count:,} frames of {width} x {height} pixels is too much to decode"
             f" (limit {limits.max_animation_pixels:,} pixels in all)",
         )
     return max(count, 1)
@@ -216,7 +221,7 @@ def verify_still(image: Image.Image, name: str) -> None:
         else:
             image.load()  # GIF frames are small; WebP stills are decoded by libwebp in one call
     except Exception as exc:
-        raise ImageError("unreadable", f"{name}: broken {image.format} data ({_reason(exc)})") from exc
+        raise ImageError("unreadable", name, f"broken {image.format} data ({_reason(exc)})") from exc
 
 
 def analysis_grid(size: tuple[int, int], longest_side: int) -> tuple[int, int]:
@@ -237,7 +242,7 @@ def iter_frames(
     deadline = time.monotonic() + limits.max_seconds
     for index in range(count):
         if time.monotonic() > deadline:
-            raise ImageError("too-slow", f"{name}: decoding took over {limits.max_seconds:g} s; refused")
+            raise ImageError("too-slow", name, f"decoding took over {limits.max_seconds:g} s; refused")
         try:
             image.seek(index)
             image.load()  # WebP fills in the frame's duration only once it is loaded
@@ -245,7 +250,7 @@ def iter_frames(
         except EOFError:
             break  # fewer frames than declared: browsers show what is there
         except Exception as exc:
-            raise ImageError("unreadable", f"{name}: frame {index + 1} is broken ({_reason(exc)})") from exc
+            raise ImageError("unreadable", name, f"frame {index + 1} is broken ({_reason(exc)})") from exc
         duration = image.info.get("duration")
         delay = float(duration) if isinstance(duration, int | float) else None
         delays.append(delay)

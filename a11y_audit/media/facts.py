@@ -48,6 +48,7 @@ def inspect_image(
     display_size: tuple[float, float] | None = None,
     limits: Limits | None = None,
     thresholds: FlashThresholds | None = None,
+    expected_format: str | None = None,
 ) -> ImageFacts:
     """Open, measure and (when animated) flash-analyse an image held in memory.
 
@@ -56,7 +57,7 @@ def inspect_image(
     message naming the file when it cannot be opened, is not what its extension says, or is over a limit.
     """
     limits = limits or Limits()
-    image = open_image(data, name, limits)
+    image = open_image(data, name, limits, expected_format=expected_format)
     with image:
         image_format = str(image.format)
         width, height = image.size

@@ -220,11 +220,13 @@ class _FieldGeometry:
             min(rows, max(1, round(field[1] / cell_h))),
             min(cols, max(1, round(field[0] / cell_w))),
         )
+        # Coarse grids (tiny images shown large) round the window up; no field holds more than its area.
+        self.largest = min(field[0], display[0]) * min(field[1], display[1])
 
     def worst_area(self, mask: NDArray[np.bool_]) -> float:
         win_rows, win_cols = self.window
         if (win_rows, win_cols) == mask.shape:
-            return float(mask.sum()) * self.cell_area
+            return min(self.largest, float(mask.sum()) * self.cell_area)
         integral = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int32)
         np.cumsum(np.cumsum(mask, axis=0, dtype=np.int32), axis=1, out=integral[1:, 1:])
         sums = (
@@ -233,7 +235,7 @@ class _FieldGeometry:
             - integral[win_rows:, :-win_cols]
             + integral[:-win_rows, :-win_cols]
         )
-        return float(sums.max()) * self.cell_area
+        return min(self.largest, float(sums.max()) * self.cell_area)
 
 
 class FlashAnalyser:
