@@ -51,29 +51,9 @@ _PREFERRED = re.compile(r"\b(?:preferred|chosen)\s+(?:gender\s+)?pronouns?\b", r
 # A capitalised word inside a sentence may name someone the registry does not know ("Ahmed, who has
 # repaired bikes since he was ten"); days, months and "I" do not.
 _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*")
-_NOT_NAMES = frozenset(
-    [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = "January February March April May June July August September October November December"
+_NOT_NAMES = frozenset((*_DAYS, *(d + "s" for d in _DAYS), *_MONTHS.split()))
 _UNIT_TAGS = ("figcaption", "td", "th", "dt", "dd", "caption", *HEADING_TAGS)
 
 
