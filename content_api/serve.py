@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import ArgumentError
 
 from content_api.settings import Settings, SettingsError
-from content_api.store.db import DatabaseUnavailable, check_connection, current_revision, make_engine, migrate
+from content_api.store.db import DatabaseUnavailable, check_connection, current_revision, make_engine
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -110,7 +110,7 @@ def run_serve(args: argparse.Namespace, load_demo: DemoLoader | None = None) -> 
     try:
         check_connection(engine)
         if args.demo:
-            migrate(engine)
+            # The loader migrates first; loading again is a no-op, so restarts are cheap.
             (load_demo or _bundled_demo_loader())(engine)
         elif current_revision(engine) is None:
             where = engine.url.render_as_string(hide_password=True)
