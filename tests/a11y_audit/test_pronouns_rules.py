@@ -17,7 +17,8 @@ from a11y_audit.registry import all_rules
 PEOPLE = parse_people(
     textwrap.dedent(
         """\
-        - {slug: rhiannon-evans, name: Rhiannon Evans, aliases: [Rhi], pronouns: she/they, show_pronouns: true}
+        - {slug: rhiannon-evans, name: Rhiannon Evans, aliases: [Rhi], pronouns: she/they,
+           show_pronouns: true}
         - {slug: dev-patel, name: Dev Patel, pronouns: he/him, show_pronouns: true}
         - {slug: jordan-blake, name: Jordan Blake, pronouns: he/they, show_pronouns: true}
         - {slug: kofi-mensah, name: Kofi Mensah, pronouns: xe/xem, show_pronouns: false}
