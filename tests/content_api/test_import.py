@@ -303,3 +303,13 @@ def test_export_refuses_a_folder_with_files(engine: Engine, tmp_path: Path):
     with pytest.raises(ContentError, match="not empty"):
         export_store(engine, tmp_path)
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_concurrent_imports_both_succeed_one_after_the_other(engine: Engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _index: import_folder(engine, SITE), range(2)))
+    assert sorted(result.content_version for result in results) == [1, 2]
+    assert sorted(result.posts.created for result in results) == [0, 4]
+    assert row_counts(engine)["posts"] == 4
