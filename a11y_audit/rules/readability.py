@@ -184,7 +184,15 @@ _EASY_TEXT = (
         "target. Long words and long sentences shut out readers with cognitive disabilities, readers "
         "of English as another language and anyone reading in a hurry. The score is a guide, not a "
         "verdict, so this is a warning. Scored only on at least 100 words and 5 sentences of body prose; "
-        "quotes, headings, code, tables and captions are left out."
+        "quotes, headings, code, tables and captions are left out.\n\n"
+        "The scores match published values: Wikipedia's worked examples ('The cat sat on the mat.' 116; "
+        "the platypus sentence 37.5 and grade 11.3) exactly, and textstat 0.7.13 with the CMU dictionary "
+        "within 0.5 reading ease and 0.1 grade on four demo posts of 330-400 words. They differ on text "
+        "full of very short sentences: textstat cuts at every full stop ('Dr.', 'p.m.') and then drops "
+        "the pieces of two words or fewer, 'Thank you.' included, so 'Hi. Yes. The cat sat on the mat. "
+        "Thank you. ...' counts 2 sentences there and 6 here (reading ease 103.6 there, 110.4 here). "
+        "Syllables of words missing from the dictionary (names, new words) are guessed "
+        "from vowel groups."
     ),
     fix="Use shorter sentences and everyday words, or add a plain-language summary (WCAG G86).",
     bad=[_HARD_TEXT],
