@@ -10,6 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float32]
+# A frame's sRGB values 0..255: 8-bit straight from a decoder, or floats (averaged or synthesised).
+Pixels = NDArray[np.uint8] | NDArray[np.float32]
 
 # sRGB -> linear light, per the WCAG "relative luminance" definition (0.04045 knee, 2.4 exponent).
 _LEVELS = np.arange(256, dtype=np.float64) / 255.0
@@ -30,7 +32,7 @@ _RGB_TO_XYZ = np.array(
 WHITE_UV = (0.19784, 0.46834)
 
 
-def srgb_to_linear(srgb: NDArray[np.floating] | NDArray[np.integer]) -> FloatArray:
+def srgb_to_linear(srgb: Pixels | NDArray[np.integer] | NDArray[np.floating]) -> FloatArray:
     """Linear-light values (0..1) for sRGB channel values in 0..255.
 
     Integral input uses a lookup table; averaged (fractional) input uses the formula.

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
-from .colour import FloatArray
+from .colour import Pixels
 
 ImageErrorCode = Literal[
     "unreadable", "wrong-format", "unsupported", "too-large", "too-many-frames", "too-slow"
@@ -233,7 +233,7 @@ def analysis_grid(size: tuple[int, int], longest_side: int) -> tuple[int, int]:
 
 def iter_frames(
     image: Image.Image, count: int, name: str, limits: Limits, delays: list[float | None]
-) -> Iterator[tuple[FloatArray, float | None]]:
+) -> Iterator[tuple[Pixels, float | None]]:
     """Yield each frame downscaled to the analysis grid (sRGB 0..255, composited on white) with its delay.
 
     The declared delay of each frame (ms, None when absent) is also appended to `delays` as it is read.
@@ -257,17 +257,21 @@ def iter_frames(
         yield pixels, delay
 
 
-def _downscaled(image: Image.Image, grid: tuple[int, int]) -> FloatArray:
+def _downscaled(image: Image.Image, grid: tuple[int, int]) -> Pixels:
     transparent = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info
     frame = image.convert("RGBA" if transparent else "RGB")
     if frame.size != grid:
-        frame = frame.resize(grid, Image.Resampling.BOX)  # averages; RGBA is premultiplied by Pillow
-    pixels = np.asarray(frame, dtype=np.float32)
-    if not transparent:
-        return pixels
-    alpha = pixels[..., 3:] / np.float32(255.0)
-    # Transparent parts show the page behind them; posts are read on a white page.
-    return pixels[..., :3] * alpha + np.float32(255.0) * (1 - alpha)
+        # A whole-number box reduction first (fast), then an exact box resize of what is left.
+        factor = min(frame.size[0] // grid[0], frame.size[1] // grid[1])
+        if factor >= 2:
+            frame = frame.reduce(factor)
+        if frame.size != grid:
+            frame = frame.resize(grid, Image.Resampling.BOX)  # RGBA is premultiplied by Pillow
+    if transparent:
+        # Transparent parts show the page behind them; posts are read on a white page.
+        page = Image.new("RGBA", grid, (255, 255, 255, 255))
+        frame = Image.alpha_composite(page, frame).convert("RGB")
+    return np.asarray(frame)
 
 
 def _reason(exc: BaseException) -> str:

@@ -27,13 +27,21 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .colour import FloatArray, chromaticity_uv, red_proportion, red_value, relative_luminance, srgb_to_linear
+from .colour import (
+    FloatArray,
+    Pixels,
+    chromaticity_uv,
+    red_proportion,
+    red_value,
+    relative_luminance,
+    srgb_to_linear,
+)
 
 RedModel = Literal["wcag22", "wcag21"]
 FlashKind = Literal["general", "red"]
 
 # A frame for analysis: sRGB pixel values 0..255 of shape (rows, columns, 3), and how long it shows (ms).
-Frame = tuple[FloatArray, float]
+Frame = tuple[Pixels, float]
 
 WINDOW_MS = 1000.0
 # Looping animations are analysed while looping: after the first cycle, the opening frames are played
@@ -257,7 +265,7 @@ class FlashAnalyser:
         self._red_chroma: _RedChromaticityTracker | None = None
         self._kinds: dict[FlashKind, _KindTracker] = {}
 
-    def add(self, pixels: FloatArray, duration_ms: float) -> None:
+    def add(self, pixels: Pixels, duration_ms: float) -> None:
         """Analyse the next frame, shown for `duration_ms` from the end of the previous one."""
         t = self.thresholds
         linear = srgb_to_linear(pixels)
