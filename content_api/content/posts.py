@@ -86,7 +86,7 @@ def read_post(folder: Path, path: str, images: dict[str, ImageFile], problems: P
     if status not in IMPORT_STATUSES:
         fields.problem("status", f"bad status {status!r}: use {' or '.join(IMPORT_STATUSES)}")
     published_at = fields.moment("date")
-    if status == PUBLISHED and published_at is None and "date" not in meta:
+    if status == PUBLISHED and meta.get("date") is None:
         fields.problem("status", "a published post needs a date")
     post = PostEntry(
         source_path=path,

@@ -14,6 +14,9 @@ from content_api.content.problems import ContentError, Problem, Problems
 from content_api.store.image_urls import IMAGES_DIR
 
 POSTS_DIR = "posts"
+MAX_TAG_NAME = 200
+# Longest path (inside the folder) the store keeps for an image or a post's source file.
+MAX_PATH = 500
 
 
 def read_folder(folder: Path | str) -> ContentFolder:
@@ -25,7 +28,9 @@ def read_folder(folder: Path | str) -> ContentFolder:
     images = _read_images(root, problems)
     people = read_people(root, images, problems)
     posts = [
-        post for path in _post_paths(root) if (post := read_post(root, path, images, problems)) is not None
+        post
+        for path in _post_paths(root, problems)
+        if (post := read_post(root, path, images, problems)) is not None
     ]
     tags = _check_posts(posts, people, problems)
     problems.raise_if_any()
@@ -43,10 +48,17 @@ def _relative_files(root: Path, directory: str) -> list[str]:
     )
 
 
+def _path_fits(path: str, problems: Problems) -> bool:
+    if len(path) > MAX_PATH:
+        problems.add(path, 1, f"path is longer than {MAX_PATH} characters")
+        return False
+    return True
+
+
 def _read_images(root: Path, problems: Problems) -> dict[str, ImageFile]:
     images: dict[str, ImageFile] = {}
     for path in _relative_files(root, IMAGES_DIR):
-        if Path(path).suffix.lower() not in IMAGE_EXTENSIONS:
+        if Path(path).suffix.lower() not in IMAGE_EXTENSIONS or not _path_fits(path, problems):
             continue
         data = (root / path).read_bytes()
         try:
@@ -56,8 +68,9 @@ def _read_images(root: Path, problems: Problems) -> dict[str, ImageFile]:
     return images
 
 
-def _post_paths(root: Path) -> list[str]:
-    return [path for path in _relative_files(root, POSTS_DIR) if Path(path).suffix.lower() in FORMATS]
+def _post_paths(root: Path, problems: Problems) -> list[str]:
+    found = [path for path in _relative_files(root, POSTS_DIR) if Path(path).suffix.lower() in FORMATS]
+    return [path for path in found if _path_fits(path, problems)]
 
 
 def _check_posts(posts: list[PostEntry], people: list[PersonEntry], problems: Problems) -> dict[str, str]:
@@ -88,6 +101,8 @@ def _check_posts(posts: list[PostEntry], people: list[PersonEntry], problems: Pr
             slug = slugify(name)
             if not slug:
                 problems.add(post.source_path, lines.get("tags", 1), f"tag {name!r} has no letters or digits")
+            elif len(name) > MAX_TAG_NAME or len(slug) > MAX_TAG_NAME:
+                problems.add(post.source_path, lines.get("tags", 1), f"tag {name[:40]!r}... is too long")
             else:
                 tags.setdefault(slug, name)
         post.people = mentioned_people(

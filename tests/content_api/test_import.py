@@ -245,6 +245,16 @@ def test_one_bad_file_keeps_the_store_exactly_as_it_was(engine: Engine, tmp_path
             "posts/self.md:4: a post cannot be related",
         ),
         ("tags.md", "---\ntitle: T\nslug: t\ntags: {a: 1}\n---\n", "posts/tags.md:4: tags must be a list"),
+        (
+            "long-tag.md",
+            "---\ntitle: T\nslug: t\ntags: [" + "x" * 201 + "]\n---\n",
+            "posts/long-tag.md:4: tag",
+        ),
+        (
+            "null-date.md",
+            "---\ntitle: T\nslug: t\nstatus: published\ndate:\n---\n",
+            "posts/null-date.md:4: a published",
+        ),
     ],
 )
 def test_each_kind_of_bad_post_is_reported_with_its_line(tmp_path: Path, name: str, text, expected: str):
