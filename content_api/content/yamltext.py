@@ -75,15 +75,21 @@ def load_yaml(text: str) -> Any:
 
 def shift_lines(value: Any, offset: int) -> None:
     """Move every line number in a parsed value down by `offset` (front matter starts below `---`)."""
-    if isinstance(value, LineDict):
-        value.line += offset
-        value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
-        value.duplicate_keys = [(key, line + offset) for key, line in value.duplicate_keys]
-        for item in value.values():
-            shift_lines(item, offset)
-    elif isinstance(value, list):
-        for item in value:
-            shift_lines(item, offset)
+    seen: set[int] = set()
+    pending = [value]
+    # Iterative, and each object once: YAML aliases can share or nest the same object many times.
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, LineDict):
+            item.line += offset
+            item.key_lines = {key: line + offset for key, line in item.key_lines.items()}
+            item.duplicate_keys = [(key, line + offset) for key, line in item.duplicate_keys]
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 _FENCE = re.compile(r"^---[ \t]*$")
