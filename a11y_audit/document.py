@@ -103,9 +103,9 @@ class Document:
         text = self.source_lines[line - 1] if 0 < line <= len(self.source_lines) else ""
         needles: list[str] = [f"<{el.name}"]
         if el.name == "img":
-            needles.insert(0, "![")
+            needles[:0] = [f"![{el.get('alt', '')}", "!["]
         elif el.name == "a":
-            needles.insert(0, "[")
+            needles[:0] = [f"[{el.get_text()}", f"<{el.get('href', '')}", "["]
         for needle in needles:
             i = text.find(needle)
             if i >= 0:

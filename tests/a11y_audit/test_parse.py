@@ -54,7 +54,9 @@ def test_html_positions_count_front_matter() -> None:
 
 
 def test_whole_document_is_detected_and_lang_comes_from_html() -> None:
-    doc = parse_source('<!-- c -->\n<!DOCTYPE html><html lang="fr"><body><p>x</p></body></html>', format="html")
+    doc = parse_source(
+        '<!-- c -->\n<!DOCTYPE html><html lang="fr"><body><p>x</p></body></html>', format="html"
+    )
     assert doc.whole_document
     assert doc.lang == "fr"
     assert not parse_source("<p>fragment</p>", format="html").whole_document
