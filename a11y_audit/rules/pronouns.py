@@ -25,7 +25,7 @@ from ..document import HEADING_TAGS, Document, normalize_space
 from ..model import Finding, Severity
 from ..people import PRONOUN_FORMS, PRONOUN_SETS, Mention, People, Person, parse_pronouns
 from ..registry import rule
-from ..text import Sentence, split_sentences
+from ..text import Sentence, sentences_of
 from .readability import Locator
 
 _CACHE_ATTR = "_a11y_pronouns"
@@ -54,6 +54,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = "January February March April May June July August September October November December"
 _NOT_NAMES = frozenset((*_DAYS, *(d + "s" for d in _DAYS), *_MONTHS.split()))
+_QUOTE_MARK = re.compile(r'[“”"]')
 _UNIT_TAGS = ("figcaption", "td", "th", "dt", "dd", "caption", *HEADING_TAGS)
 
 
@@ -87,7 +88,7 @@ class Unit:
     element: Tag | None
     quoted: bool
     body: bool
-    sentences: list[Sentence] = field(default_factory=list)
+    sentences: tuple[Sentence, ...] = ()
     mentions: list[Mention] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
@@ -113,7 +114,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     curly_open: int | None = None
     straight_open: int | None = None
-    for i, ch in enumerate(text):
+    for mark in _QUOTE_MARK.finditer(text):
+        i, ch = mark.start(), mark.group(0)
         if ch == "“":
             curly_open = i
         elif ch == "”" and curly_open is not None:
@@ -157,12 +159,13 @@ def _units(doc: Document) -> list[Unit]:
             if isinstance(value, str) and value.strip():
                 units.append(Unit(normalize_space(value), lines.get("feature_image", 1), None, False, False))
     body: list[tuple[int, Unit]] = []
+    holding_blocks = {id(parent) for block in doc.text_blocks for parent in block.element.parents}
     for block in doc.text_blocks:
         quoted = "blockquote" in block.inside
         body.append((doc.order(block.element), Unit(block.text, block.line, block.element, quoted, True)))
     for el in doc.iter_visible(_UNIT_TAGS):
-        if el.find(("p", "li")) is not None:
-            continue
+        if id(el) in holding_blocks:
+            continue  # its paragraphs are units already
         text = normalize_space(el.get_text(" "))
         if text:
             body.append((doc.order(el), Unit(text, doc.line_of(el), el, False, True)))
@@ -177,7 +180,10 @@ def _units(doc: Document) -> list[Unit]:
 
 def _labels(unit: Unit) -> list[Label]:
     spans: list[tuple[int, int, str]] = []
-    for index, pattern in enumerate(_LABELS):
+    lowered = unit.text.lower()
+    # Every label but "(she)" after a name has a slash or the word "pronoun": skip the big patterns.
+    patterns = _LABELS if "/" in lowered or "pronoun" in lowered else []
+    for index, pattern in enumerate(patterns):
         for match in pattern.finditer(unit.text):
             group = 1 if pattern.groups else 0
             written = match.group(group)
@@ -268,7 +274,7 @@ def analyse(doc: Document, people: People) -> Analysis:
     previous: Unit | None = None
     for unit in units:
         unit.mentions = people.mentions(unit.text) if people else []
-        unit.sentences = split_sentences(unit.text)
+        unit.sentences = sentences_of(unit.text)
         unit.quotes = _quote_spans(unit.text)
         unit.labels = _labels(unit) if unit.mentions else []
         carry = previous if unit.body and previous is not None and previous.body else None

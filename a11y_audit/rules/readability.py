@@ -25,7 +25,7 @@ from ..context import RuleContext
 from ..document import Document, TextBlock, normalize_space
 from ..model import Finding, Severity
 from ..registry import rule
-from ..text import Scores, SentenceStats, passive_phrases, score, sentence_stats, split_sentences
+from ..text import Scores, SentenceStats, passive_phrases, score, sentence_stats, sentences_of
 
 # Blocks inside these are not body prose.
 _NOT_PROSE = frozenset({"table", "figure", "figcaption", "nav", "footer", "header", "aside"})
@@ -59,8 +59,16 @@ class Prose:
     first_line: int
 
 
-def _block_text(block: TextBlock) -> str:
-    if block.element.find(_CODE) is None:
+def _blocks_with_code(doc: Document) -> set[int]:
+    """Ids of the elements that hold code, found from the code elements up (cheaper than searching down)."""
+    holders: set[int] = set()
+    for code in doc.by_tag(*_CODE):
+        holders.update(id(parent) for parent in code.parents)
+    return holders
+
+
+def _block_text(block: TextBlock, with_code: set[int]) -> str:
+    if id(block.element) not in with_code:
         return block.text
     parts = [
         str(s)
@@ -107,16 +115,17 @@ def prose(doc: Document) -> Prose:
     if isinstance(cached, Prose):
         return cached
     locator = Locator(doc)
+    with_code = _blocks_with_code(doc)
     sentences: list[ProseSentence] = []
     blocks: list[ProseBlock] = []
     for block in doc.text_blocks:
         if block.inside & _NOT_PROSE:
             continue
         quoted = "blockquote" in block.inside
-        text = _block_text(block)
+        text = _block_text(block, with_code)
         line = block.line
         words = 0
-        for sentence in split_sentences(text):
+        for sentence in sentences_of(text):
             stats = sentence_stats(sentence)
             if not stats.words:
                 continue

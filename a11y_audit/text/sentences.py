@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -55,6 +56,12 @@ def split_sentences(text: str) -> list[Sentence]:
         block_start = brk.end()
     _split_block(text, block_start, len(text), sentences)
     return sentences
+
+
+@lru_cache(maxsize=2048)
+def sentences_of(text: str) -> tuple[Sentence, ...]:
+    """`split_sentences`, cached: the rules of several families split the same paragraphs."""
+    return tuple(split_sentences(text))
 
 
 def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
