@@ -138,7 +138,9 @@ def _upsert(
     conn: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]], now: datetime | None
 ) -> Counts:
     """Insert rows whose `key` is new, update those whose values differ; timestamps when `now` is given."""
-    existing = {row._mapping[key]: row._mapping for row in conn.execute(select(table))}
+    # Image bytes are compared through their sha256, so they are never read back here.
+    columns = [column for column in table.columns if column.name != "data"]
+    existing = {row._mapping[key]: row._mapping for row in conn.execute(select(*columns))}
     created: list[dict[str, Any]] = []
     updated = unchanged = 0
     for values in rows:
@@ -157,7 +159,7 @@ def _upsert(
 
 
 def _differs(current: Mapping[Any, Any], values: Mapping[str, Any]) -> bool:
-    return any(current[name] != value for name, value in values.items())
+    return any(current[name] != value for name, value in values.items() if name in current)
 
 
 def _image_values(image: ImageFile) -> dict[str, Any]:

@@ -152,10 +152,18 @@ def test_reimport_updates_in_place_and_removes_links_no_longer_listed(engine: En
     source.write_text(text)
     people_file = folder / "people.yaml"
     people_file.write_text(people_file.read_text().replace("role: Volunteer", "role: Volunteer coordinator"))
+    from PIL import Image
+
+    Image.new("RGB", (60, 30), (200, 10, 10)).save(folder / "images/garden.png")
 
     summary = import_folder(engine, folder)
     assert (summary.posts.created, summary.posts.updated, summary.posts.unchanged) == (0, 1, 3)
     assert (summary.people.updated, summary.people.unchanged) == (1, 2)
+    assert (summary.images.updated, summary.images.unchanged) == (1, 2)
+    with engine.connect() as conn:
+        garden = conn.execute(select(images).where(images.c.path == "images/garden.png")).mappings().one()
+    assert (garden["width"], garden["height"]) == (60, 30)
+    assert garden["data"] == (folder / "images/garden.png").read_bytes()
     after = post_row(engine, "garden-opens")
     assert after["id"] == before["id"]
     assert after["title"] == "The garden is open"
@@ -178,7 +186,7 @@ def test_bad_folder_lists_every_bad_file_and_writes_nothing(engine: Engine):
         import_folder(engine, BAD)
     found = {(problem.path, problem.line, problem.message) for problem in caught.value.problems}
     assert found == {
-        ("images/broken.png", 1, "damaged image file (Truncated File Read)"),
+        ("images/broken.png", 1, "cannot be opened as PNG (Truncated File Read)"),
         ("people.yaml", 3, "show_pronouns must be true or false, not 'yes please'"),
         ("people.yaml", 4, "duplicate person slug 'ana-lima' (line 1)"),
         ("people.yaml", 6, "bad slug 'Bad Slug': use lower-case letters, digits and single hyphens"),
@@ -193,7 +201,8 @@ def test_bad_folder_lists_every_bad_file_and_writes_nothing(engine: Engine):
         ("posts/unknown-author.md", 6, "unknown author slug 'nobody-here' (not in people.yaml)"),
     }
     assert (
-        str(caught.value).splitlines()[0] == "images/broken.png:1: damaged image file (Truncated File Read)"
+        str(caught.value).splitlines()[0]
+        == "images/broken.png:1: cannot be opened as PNG (Truncated File Read)"
     )
     assert set(row_counts(engine).values()) == {0}
     with engine.connect() as conn:
