@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
+from a11y_audit.media import ImageError, inspect_image
+
 # File name extensions taken from the images folder; other files there are left alone.
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"})
 # Larger images are refused rather than decoded (Pillow's decompression-bomb guard uses the same idea).
@@ -33,8 +35,34 @@ class UnreadableImage(Exception):
     """The bytes are not an image Pillow can read; the message says why in a few words."""
 
 
-def read_image_facts(data: bytes) -> ImageFacts:
-    """Read size, format and animation facts from image bytes; raise `UnreadableImage` when that fails."""
+def read_image_facts(data: bytes, name: str = "image") -> ImageFacts:
+    """Read size, format, animation and flash facts from image bytes; raise `UnreadableImage` when that fails.
+
+    GIF, PNG, JPEG and WebP go through the audit's bounded inspection (frame and pixel caps, the content
+    must match `name`'s extension, animations get a flash verdict); other formats are only measured.
+    """
+    try:
+        facts = inspect_image(data, name)
+    except ImageError as error:
+        if error.code != "unsupported":
+            raise UnreadableImage(error.detail) from error
+        return _measure_with_pillow(data)
+    return ImageFacts(
+        sha256=hashlib.sha256(data).hexdigest(),
+        media_type=facts.media_type,
+        format=facts.format,
+        width=facts.width,
+        height=facts.height,
+        animated=facts.animated,
+        frame_count=facts.frame_count,
+        duration_ms=facts.duration_ms,
+        loop_count=facts.loop_count,
+        flash_verdict=facts.flash_verdict,
+    )
+
+
+def _measure_with_pillow(data: bytes) -> ImageFacts:
+    """Size, format and animation facts of a format the audit does not check (BMP, TIFF)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

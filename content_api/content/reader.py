@@ -62,7 +62,7 @@ def _read_images(root: Path, problems: Problems) -> dict[str, ImageFile]:
             continue
         data = (root / path).read_bytes()
         try:
-            images[path] = ImageFile(path=path, data=data, facts=read_image_facts(data))
+            images[path] = ImageFile(path=path, data=data, facts=read_image_facts(data, path))
         except UnreadableImage as error:
             problems.add(path, 1, str(error))
     return images

@@ -32,7 +32,7 @@ def test_bad_folder_exits_2_with_one_line_per_problem(database_url: str, engine:
     assert main(["import", str(FIXTURES / "bad"), "--database-url", database_url]) == 2
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 13
-    assert err[0] == "images/broken.png:1: damaged image file (Truncated File Read)"
+    assert err[0] == "images/broken.png:1: cannot be opened as PNG (Truncated File Read)"
     assert "posts/unknown-author.md:6: unknown author slug 'nobody-here' (not in people.yaml)" in err
     assert post_count(engine) == 0
 
