@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -15,8 +16,10 @@ MAX_SLUG = 200
 
 
 def slugify(name: str) -> str:
-    """A URL slug for a display name: "Food Bank & Pantry" -> "food-bank-pantry"."""
-    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+    """A URL slug for a display name: "Food Bank & Pantry" -> "food-bank-pantry", "Café" -> "cafe"."""
+    # Fold accents first, so "Language café" becomes "language-cafe" rather than losing the letter.
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))
 
 
 def parse_datetime(value: Any) -> datetime:
