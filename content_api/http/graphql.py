@@ -72,7 +72,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         media_type = choose_media_type(request.headers.get("accept"))
         if (
-            request.method == "GET"
+            request.method in ("GET", "HEAD")
             and self.settings.dev_mode
             and accepts_html(request.headers.get("accept"))
             and "query" not in request.query_params
@@ -85,7 +85,8 @@ class GraphQLEndpoint:
                 media_type="text/plain",
             )
         try:
-            params = await (self._from_get(request) if request.method == "GET" else self._from_post(request))
+            reads_url = request.method in ("GET", "HEAD")
+            params = await (self._from_get(request) if reads_url else self._from_post(request))
         except RequestProblem as problem:
             return self._problem_response(problem, media_type)
         return await self._execute(request, params, media_type)
@@ -131,7 +132,7 @@ class GraphQLEndpoint:
     async def _execute(self, request: Request, params: GraphQLRequest, media_type: str) -> Response:
         allowed = (
             {OperationType.QUERY}
-            if request.method == "GET"
+            if request.method in ("GET", "HEAD")
             else {OperationType.QUERY, OperationType.MUTATION}
         )
         context = Context.create(self.engine, scope_for_request(request), self._image_base_url(request))

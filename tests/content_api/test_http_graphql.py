@@ -162,3 +162,21 @@ def test_large_answers_are_gzipped(client: TestClient, site: Site) -> None:
     # httpx decodes transparently; the bytes on the wire are fewer than the JSON they carry.
     assert int(response.headers["content-length"]) < len(response.content)
     assert response.json()["data"]["posts"]["edges"]
+
+
+def test_documents_nested_too_deep_are_refused_before_running(client: TestClient, site: Site) -> None:
+    deep = (
+        "{ posts { edges { node { authors { posts { edges { node {"
+        " tags { posts { edges { node { title } } } } } } } } } } } }"
+    )
+    response = client.post("/graphql", json={"query": deep}, headers={"Accept": NEW})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "maximum operation depth" in response.json()["errors"][0]["message"]
+
+
+def test_head_is_answered_like_get(client: TestClient, site: Site) -> None:
+    response = client.head("/graphql", params={"query": "{ __typename }"}, headers={"Accept": NEW})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(NEW)
+    assert response.content == b""
