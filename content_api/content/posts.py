@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 from bs4 import BeautifulSoup
 
+from content_api.content.dimensions import add_image_sizes
 from content_api.content.fields import Fields
 from content_api.content.model import ImageFile, PostEntry
 from content_api.content.paths import BadReference, is_external
@@ -76,7 +77,10 @@ def read_post(folder: Path, path: str, images: dict[str, ImageFile], problems: P
     fields.check_keys(POST_KEYS)
 
     body = _markdown_body(split.body) if body_format == "markdown" else _html_body(split.body)
-    body_html = sanitize_html(body.html, _src_rewriter(path, text, images, problems))
+    body_html = add_image_sizes(
+        sanitize_html(body.html, _src_rewriter(path, text, images, problems)),
+        {image_url(image.path): (image.facts.width, image.facts.height) for image in images.values()},
+    )
     body_text = html_to_text(body_html)
 
     default_slug = PurePosixPath(path).stem if body_format == "html" else None

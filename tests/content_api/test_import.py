@@ -72,7 +72,8 @@ def test_import_writes_posts_people_tags_and_images(engine: Engine):
     assert post["pinned_related"] == ["youth-club-returns"]
     assert post["reading_time_minutes"] == 1
     assert "<h2>How to join</h2>" in post["body_html"]
-    assert '<img src="/images/garden.png" alt="A watering can">' in post["body_html"]
+    # Body images get the stored image's size unless the author gave one.
+    assert '<img src="/images/garden.png" alt="A watering can" width="120" height="80">' in post["body_html"]
     assert "<table>" in post["body_html"]
     assert "Sam planted the first seeds." in post["body_text"]
     assert "<" not in post["body_text"]

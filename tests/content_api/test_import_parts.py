@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from content_api.content.dimensions import add_image_sizes
 from content_api.content.imagefacts import UnreadableImage, read_image_facts
 from content_api.content.mentions import mentioned_people
 from content_api.content.model import PersonEntry
@@ -66,6 +67,23 @@ def test_sanitiser_hands_every_image_source_to_the_rewriter():
     assert seen == ["../images/a.png", "/images/b.png"]
     assert sanitize_html('<img src="data:text/html,x" alt="D">', lambda src: src) == '<img alt="D">'
     assert html == '<p><img src="/images/a.png" alt="A"><img src="/images/b.png" alt="B"></p>'
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        (
+            '<img src="/images/a.png" alt="x > y">',
+            '<img src="/images/a.png" alt="x > y" width="30" height="20">',
+        ),
+        ('<img src="/images/a.png" alt="" width="10">', '<img src="/images/a.png" alt="" width="10">'),
+        ('<img src="/images/other.png" alt="">', '<img src="/images/other.png" alt="">'),
+        ('<img alt="no source">', '<img alt="no source">'),
+    ],
+)
+def test_body_images_get_their_stored_size_unless_one_is_given(tag: str, expected: str):
+    sizes = {"/images/a.png": (30, 20)}
+    assert add_image_sizes(f"<p>{tag} and text</p>", sizes) == f"<p>{expected} and text</p>"
 
 
 def test_plain_text_keeps_blocks_apart_and_decodes_entities():
