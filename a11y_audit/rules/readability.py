@@ -334,11 +334,14 @@ _PASSIVE_TEXT = (
     name="passive-voice",
     severity="warning",
     wcag=["3.1.5"],
-    summary="More than 10% of sentences use the passive voice.",
+    summary="More than 15% of sentences use the passive voice.",
     why=(
         "The passive voice hides who does what ('the form must be returned' rather than 'return the "
         "form'), which makes text longer and harder to act on. WCAG technique G153 recommends the active "
-        "voice; Yoast's readability check accepts up to 10% passive sentences. Detection looks for a "
+        "voice. Yoast's readability check, which many editors know, calls up to 10% passive sentences "
+        "good, 10-15% acceptable and over 15% a problem; this rule warns over 15%, so ordinary news "
+        "writing (about one passive sentence in ten) passes. Set `max-share = 0.1` for the stricter "
+        "bound. Detection looks for a "
         "form of 'be' or 'get' followed by a past participle, and skips participles mostly used as "
         "adjectives ('is based in', 'was excited'), so it misses a few and is a warning only. Needs at "
         "least 5 sentences; quotes are left out."
@@ -349,7 +352,7 @@ _PASSIVE_TEXT = (
         "We bought the new van in March. A grant paid for it. We sold the old van to a farm. "
         "We handed over the keys on Friday. The council trained our drivers. We thank them."
     ],
-    options={"max_share": 0.1, "min_sentences": 5},
+    options={"max_share": 0.15, "min_sentences": 5},
 )
 def passive_voice(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     found = prose(doc)
