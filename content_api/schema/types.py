@@ -84,6 +84,12 @@ def make_connection(
 # Content types
 
 
+@strawberry.enum(description="Result of the flash check (WCAG 2.3.1) run on an image when it was imported.")
+class FlashVerdict(Enum):
+    PASS = "pass"
+    FAIL = "fail"
+
+
 @strawberry.type(description="An image stored with the content, with the text that stands in for it.")
 class Image:
     url: str = strawberry.field(description="Absolute URL of the image file.")
@@ -97,6 +103,22 @@ class Image:
     def build(cls, info: Info, record: ImageRecord, alt: str | None, caption: str | None) -> Image:
         url = info.context.image_base_url + quote(image_url(record.path))
         return cls(url=url, alt=alt, caption=caption, width=record.width, height=record.height, record=record)
+
+    @strawberry.field(description="File format: GIF, PNG, JPEG or WEBP.")
+    def format(self) -> str:
+        return self.record.format
+
+    @strawberry.field(description="Whether the image moves (it has more than one frame).")
+    def animated(self) -> bool:
+        return self.record.animated
+
+    @strawberry.field(
+        description="Whether the image flashes more than three times a second over a large area; still "
+        "images pass; null when it was not checked."
+    )
+    def flash_verdict(self) -> FlashVerdict | None:
+        verdict = self.record.flash_verdict
+        return FlashVerdict(verdict) if verdict in ("pass", "fail") else None
 
 
 @strawberry.enum(description="Order of a post list by published date.")
