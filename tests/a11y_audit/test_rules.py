@@ -1,0 +1,155 @@
+"""Behaviour of the alt-text, headings, links, language and markup rules beyond their doc examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from a11y_audit import Config, Severity, audit, audit_source
+
+FAMILIES = ("alt-text", "headings", "links", "language", "markup")
+
+
+def rules_for(text: str, fmt: str = "markdown", select: tuple[str, ...] = FAMILIES) -> list[str]:
+    report = audit_source(text, format=fmt, config=Config(select=select))
+    return [f.rule for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("alt", "src", "expected"),
+    [
+        ("Sunset", "sunset.jpg", []),
+        ("team-photo-2024", "team-photo-2024.jpg", ["ALT009"]),
+        ("DSC_0042", "x.jpg", ["ALT009"]),
+        ("C:\\photos\\oct.jpg", "oct.jpg", ["ALT009"]),
+        ("https://example.org/a.png", "a.png", ["ALT009"]),
+        ("A 2x4 plank leaning on the shed", "p.jpg", []),
+        ("Poster, 1200 x 800 pixels", "p.jpg", ["ALT010"]),
+        ("Picture 3", "p.jpg", ["ALT011"]),
+        ("0001", "p.jpg", ["ALT011"]),
+        ("Photo", "p.jpg", ["ALT011"]),
+        ("Portrait of Ana Silva, the new coordinator", "ana.jpg", []),
+        ("Photographer Ana Silva at work", "ana.jpg", []),
+        ("An image of the hall", "h.jpg", ["ALT013"]),
+        ("Screenshot of the booking form with the date field empty", "s.png", []),
+        ("🎉", "party.png", []),
+        ("...", "x.png", ["ALT012"]),
+    ],
+)
+def test_alt_quality(alt: str, src: str, expected: list[str]) -> None:
+    assert rules_for(f'<img src="{src}" alt="{alt}">', "html", ("alt-text",)) == expected
+
+
+def test_decorative_image_in_a_link_with_text_passes_but_alone_fails() -> None:
+    assert rules_for('<a href="/d"><img src="h.svg" alt=""> Donate</a>', "html") == []
+    assert rules_for('<a href="/d"><img src="h.svg" alt=""></a>', "html") == ["LNK001"]
+
+
+def test_hidden_images_are_not_judged() -> None:
+    assert rules_for('<div hidden><img src="a.png"></div><img src="b.png" aria-hidden="true">', "html") == []
+
+
+def test_presentational_role_is_ignored_when_focusable() -> None:
+    assert rules_for('<img src="a.png" role="none" tabindex="0">', "html", ("ALT001",)) == ["ALT001"]
+    assert rules_for('<img src="a.png" role="none">', "html", ("ALT001",)) == []
+
+
+def test_feature_image_checks_use_front_matter_line() -> None:
+    text = (
+        "---\ntitle: T\nlang: en\nfeature_image:\n  src: /images/IMG_2041.jpg\n  alt: IMG_2041.jpg\n---\nHi."
+    )
+    report = audit_source(text, config=Config(select=("alt-text",)))
+    assert [(f.rule, f.line) for f in report.findings] == [("ALT009", 4)]
+
+
+def test_heading_order_in_a_whole_document_starts_anywhere() -> None:
+    page = '<!DOCTYPE html><html lang="en"><body><h3>A</h3><h4>B</h4><h2>C</h2><h4>D</h4></body></html>'
+    report = audit_source(page, format="html", config=Config(select=("headings",)))
+    assert [(f.rule, f.message) for f in report.findings] == [
+        ("HDG002", "Heading level 4 follows level 2; expected 3")
+    ]
+
+
+def test_aria_level_sets_the_heading_level() -> None:
+    assert rules_for('<div role="heading" aria-level="4">Deep</div>', "html", ("HDG002",)) == ["HDG002"]
+    assert rules_for('<div role="heading">Two by default</div>', "html", ("HDG002",)) == []
+
+
+def test_bold_paragraph_rules() -> None:
+    assert rules_for("**Note:** bring a coat.\n\nMore text.", select=("HDG005",)) == []
+    assert rules_for("**Thank you!**\n\nMore text.", select=("HDG005",)) == []
+    assert rules_for("**Last paragraph in bold**", select=("HDG005",)) == []
+    assert rules_for("**Where to park**\n\nBehind the hall.", select=("HDG005",)) == ["HDG005"]
+
+
+def test_long_section_counts_words_between_headings() -> None:
+    text = "## A\n\n" + "word " * 200 + "\n\n" + "word " * 150 + "\n\n## B\n\nShort."
+    report = audit_source(text, config=Config(select=("HDG006",)))
+    assert [(f.line, f.severity) for f in report.findings] == [(1, Severity.INFO)]
+    assert "350 words" in report.findings[0].message
+
+
+def test_link_text_comparisons() -> None:
+    same = "[The report](/r) and [the report](/r/)."
+    assert rules_for(same, select=("links",)) == []
+    assert rules_for("[Read the report here](/r)", select=("links",)) == []
+    assert rules_for('<a href="/r" aria-label="Read the annual report">More</a>', "html") == []
+    assert rules_for('<span role="link" tabindex="0"></span>', "html", ("LNK001",)) == ["LNK001"]
+
+
+def test_language_of_posts_and_parts() -> None:
+    report = audit_source("---\nlang: en_GB\n---\nHi.", config=Config(select=("language",)))
+    (finding,) = report.findings
+    assert (finding.rule, finding.line, finding.hint) == ("LNG002", 2, 'Use "en-GB".')
+    assert rules_for("---\nlang: en-GB\n---\nHi.", select=("language",)) == []
+    assert rules_for('<div lang="xx-invalid"></div>', "html", ("language",)) == []
+    assert rules_for('<div lang="english"><p lang="en">Hi</p></div>', "html", ("language",)) == []
+    assert rules_for('<div lang="english"><img src="a.png" alt="A cat"></div>', "html", ("LNG004",)) == [
+        "LNG004"
+    ]
+
+
+def test_duplicate_id_is_an_error_only_when_referenced() -> None:
+    text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
+    report = audit_source(text, format="html", config=Config(select=("MKP001",)))
+    assert [(f.message, str(f.severity)) for f in report.findings] == [
+        ('The id "a" is used more than once', "warning"),
+        ('The id "b" is used more than once', "error"),
+    ]
+
+
+def test_iframe_out_of_focus_order_is_not_judged() -> None:
+    assert rules_for('<iframe src="/x" tabindex="-1"></iframe>', "html", ("MKP002",)) == []
+    assert rules_for('<iframe src="/x" title=" "></iframe>', "html", ("MKP002",)) == ["MKP002"]
+
+
+def test_good_writing_passes_clean(fixtures: Path) -> None:
+    report = audit([fixtures / "good"], config=Config())
+    problems = [
+        (Path(f.path).name, x.rule, x.message)
+        for f in report.files
+        for x in f.findings
+        if x.severity >= Severity.WARNING
+    ]
+    assert problems == []
+    assert len(report.files) == 2
+
+
+def test_defects_are_caught_at_their_severities(fixtures: Path) -> None:
+    report = audit([fixtures / "bad" / "defects.md"], config=Config(select=FAMILIES))
+    found = {(f.rule, str(f.severity)) for f in report.findings}
+    assert found == {
+        ("LNG002", "error"),
+        ("HDG003", "warning"),
+        ("ALT001", "error"),
+        ("ALT011", "error"),
+        ("ALT009", "error"),
+        ("HDG002", "warning"),
+        ("LNK002", "warning"),
+        ("LNK001", "error"),
+        ("LNG004", "error"),
+        ("MKP001", "warning"),
+        ("MKP002", "error"),
+        ("HDG001", "error"),
+    }
