@@ -36,7 +36,7 @@ def add_post(conn, post_id: int, title: str, body: str, *, summary: str = "", st
 
 
 def test_terms_drop_every_operator_and_quote():
-    assert search_terms('"foo AND (bar* NEAR/2 -x:y') == ["foo", "and", "bar", "near", "2", "x", "y"]
+    assert search_terms('"foo AND (bar* NEAR/2 -x:y') == ["foo", "bar", "near", "2", "x", "y"]
     assert search_terms("  ()*\"' ") == []
 
 
@@ -61,6 +61,16 @@ def test_every_word_must_match_and_the_last_one_matches_a_prefix(engine: Engine)
         assert search_post_ids(conn, "community gard", limit=10, offset=0) == [1]
         assert sorted(search_post_ids(conn, "community", limit=10, offset=0)) == [1, 2]
         assert search_post_ids(conn, "choir garden", limit=10, offset=0) == []
+
+
+def test_stop_words_are_ignored_the_same_way_on_both_databases(engine: Engine):
+    with engine.begin() as conn:
+        add_post(conn, 1, "The garden", "It is in the park.")
+    with engine.connect() as conn:
+        assert search_post_ids(conn, "the garden", limit=10, offset=0) == [1]
+        assert search_post_ids(conn, "garden in the", limit=10, offset=0) == [1]
+        assert search_post_ids(conn, "the", limit=10, offset=0) == []
+        assert count_search(conn, "it is") == 0
 
 
 def test_summary_is_searched_and_pagination_is_stable(engine: Engine):
