@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,40 +16,27 @@ T = TypeVar("T")
 
 
 class RequestDatabase:
-    """One connection per request, opened on first use and used by one statement at a time.
+    """Runs the store calls of one request, each on a connection checked out for that call only.
 
-    A single connection gives every query of a request the same snapshot (a page and its totalCount
-    agree). PostgreSQL calls run in a worker thread so the event loop keeps serving other requests;
-    SQLite calls are in-process and short, so they run inline.
+    No connection is held while the request awaits anything else, so a burst of concurrent requests
+    never waits on a pool emptied by requests that are themselves waiting. PostgreSQL calls run in a
+    worker thread so the event loop keeps serving; SQLite calls are in-process and short, so they run
+    inline. (Statements of one request may therefore see commits made between them.)
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._conn: Connection | None = None
-        self._lock = asyncio.Lock()
         self._offload = engine.dialect.name != "sqlite"
 
     def _call(self, work: Callable[[Connection], T]) -> T:
-        if self._conn is None:
-            self._conn = self._engine.connect()
-        return work(self._conn)
+        with self._engine.connect() as conn:
+            return work(conn)
 
     async def run(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` with this request's connection and return its result."""
-        async with self._lock:
-            if self._offload:
-                return await run_in_threadpool(self._call, work)
-            return self._call(work)
-
-    async def close(self) -> None:
-        """Give the connection back to the pool (rolling back the read transaction)."""
-        conn, self._conn = self._conn, None
-        if conn is None:
-            return
+        """Run `work` with a connection and return its result."""
         if self._offload:
-            await run_in_threadpool(conn.close)
-        else:
-            conn.close()
+            return await run_in_threadpool(self._call, work)
+        return self._call(work)
 
 
 @dataclass(slots=True)

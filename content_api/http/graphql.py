@@ -156,8 +156,6 @@ class GraphQLEndpoint:
         except CannotGetOperationTypeError as error:
             problem = RequestProblem(400, error.as_http_error_reason(), "GRAPHQL_VALIDATION_FAILED")
             return self._problem_response(problem, media_type, status_for_json=200)
-        finally:
-            await context.db.close()
         return self._result_response(result, media_type)
 
     def _image_base_url(self, request: Request) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
@@ -180,3 +182,19 @@ def test_head_is_answered_like_get(client: TestClient, site: Site) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(NEW)
     assert response.content == b""
+
+
+def test_a_burst_of_concurrent_requests_all_complete(engine: Engine, site: Site) -> None:
+    # More requests in flight than the connection pool holds: none may wait on another's connection.
+    app = create_app(Settings(database_url="unused"), engine)
+    query = "{ posts(first: 5) { totalCount edges { node { slug authors { name } tags { name } } } } }"
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://news.test") as http:
+            requests = [http.post("/graphql", json={"query": query}) for _ in range(60)]
+            return await asyncio.wait_for(asyncio.gather(*requests), timeout=60)
+
+    responses = asyncio.run(burst())
+    assert {response.status_code for response in responses} == {200}
+    assert {response.json()["data"]["posts"]["totalCount"] for response in responses} == {5}
