@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from a11y_audit import AuditInputError, Severity, audit_source
 
-TAGS = "p div span a img h1 h2 h4 svg title table tr td th figure figcaption iframe object area input".split()
-TAGS += ["strong", "li", "ul", "html", "body"]
+TAGS = [
+    "p", "div", "span", "a", "img", "h1", "h2", "h4", "svg", "title", "table", "tr", "td", "th", "figure",
+    "figcaption", "iframe", "object", "area", "input", "strong", "li", "ul", "html", "body",
+]  # fmt: skip
 ATTRS = ["alt", "src", "href", "role", "lang", "id", "title", "aria-label", "aria-labelledby", "aria-hidden",
          "hidden", "tabindex", "type", "style", "aria-level", "data"]  # fmt: skip
 VALUES = st.one_of(
