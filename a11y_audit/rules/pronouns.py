@@ -54,6 +54,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z][\w'’-]*")
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = "January February March April May June July August September October November December"
 _NOT_NAMES = frozenset((*_DAYS, *(d + "s" for d in _DAYS), *_MONTHS.split()))
+_PAREN_SET = re.compile(rf"[(\[]\s*{_P}(?:\s+pronouns)?\s*[)\]]", re.I)
 _QUOTE_MARK = re.compile(r'[“”"]')
 _UNIT_TAGS = ("figcaption", "td", "th", "dt", "dd", "caption", *HEADING_TAGS)
 
@@ -302,10 +303,14 @@ def _where(analysis: Analysis, unit: Unit, probe: str | Sentence) -> tuple[int, 
 
 
 def _redacted(unit: Unit, label: Label) -> str:
+    """The label's sentence with every pronoun label in it hidden."""
     sentence = unit.sentence_at(label.start)
     start = sentence.start if sentence is not None else 0
     end = sentence.end if sentence is not None else len(unit.text)
     text = unit.text[start : label.start] + "(…)" + unit.text[label.end : end]
+    for pattern in _LABELS:
+        text = pattern.sub("…", text)
+    text = _PAREN_SET.sub("(…)", text)
     text = normalize_space(text)
     return text if len(text) <= 120 else text[:119] + "…"
 
