@@ -63,21 +63,12 @@ def inspect_image(
         width, height = image.size
         shown = display_size or (float(width), float(height))
         count = frame_count(image, data, name, limits)
+        still = ImageFacts(
+            name, image_format, MEDIA_TYPES[image_format], width, height, False, 1, None, None, None, shown
+        )
         if count <= 1:
             verify_still(image, name)
-            return ImageFacts(
-                name,
-                image_format,
-                MEDIA_TYPES[image_format],
-                width,
-                height,
-                False,
-                1,
-                None,
-                None,
-                None,
-                shown,
-            )
+            return still
         loop = image.info.get("loop")
         plays = total_plays(image_format, loop if isinstance(loop, int) else None)
         declared: list[float | None] = []
@@ -86,6 +77,8 @@ def inspect_image(
             for pixels, delay in iter_frames(image, count, name, limits, declared)
         )
         flash = analyse_flashes(frames, display_size=shown, plays=plays, thresholds=thresholds)
+    if len(declared) <= 1:
+        return still  # declared several frames, but only one could be read: browsers show it still
     cycle_ms = sum(effective_delay_ms(delay) for delay in declared)
     return ImageFacts(
         name,
@@ -93,7 +86,7 @@ def inspect_image(
         MEDIA_TYPES[image_format],
         width,
         height,
-        len(declared) > 1,
+        True,
         len(declared),
         round(cycle_ms),
         plays,
