@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(EXIT_INPUT, [str(problem) for problem in error.problems])
     except DatabaseUnavailable as error:
         return _fail(EXIT_DATABASE, [f"content-api: {error}"])
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        return _fail(EXIT_INPUT, [f"content-api: cannot use{where}: {error.strerror or error}"])
     except DBAPIError as error:
         engine = make_engine(getattr(args, "database_url", None))
         return _fail(EXIT_DATABASE, [f"content-api: {describe_connection_error(engine, error)}"])

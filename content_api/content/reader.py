@@ -60,7 +60,11 @@ def _read_images(root: Path, problems: Problems) -> dict[str, ImageFile]:
     for path in _relative_files(root, IMAGES_DIR):
         if Path(path).suffix.lower() not in IMAGE_EXTENSIONS or not _path_fits(path, problems):
             continue
-        data = (root / path).read_bytes()
+        try:
+            data = (root / path).read_bytes()
+        except OSError as error:
+            problems.add(path, 1, f"cannot read file ({error.strerror})")
+            continue
         try:
             images[path] = ImageFile(path=path, data=data, facts=read_image_facts(data, path))
         except UnreadableImage as error:

@@ -115,6 +115,19 @@ def test_unreachable_database_exits_without_traceback(tmp_path: Path):
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_export_into_an_unwritable_place_is_one_line(
+    database_url: str, engine: Engine, tmp_path: Path, capsys
+):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["import", str(FIXTURES / "site"), "--database-url", database_url]) == 0
+    capsys.readouterr()
+    assert main(["export", str(blocker / "inside"), "--database-url", database_url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("content-api: cannot use ")
+    assert "\n" not in err
+
+
 def test_bad_database_url_is_a_usage_error(capsys):
     assert main(["migrate", "--database-url", "mysql://localhost/x"]) == 2
     assert capsys.readouterr().err.startswith("content-api: bad database URL: unsupported database URL")
