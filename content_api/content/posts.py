@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,7 +19,7 @@ from content_api.content.references import image_path, image_ref
 from content_api.content.render import markdown_to_html
 from content_api.content.sanitize import SrcRewriter, sanitize_html
 from content_api.content.yamltext import LineDict, YamlProblem, load_yaml, shift_lines, split_front_matter
-from content_api.store.image_urls import image_url
+from content_api.store.image_urls import image_path_for_url, image_url
 from content_api.store.tables import DRAFT, PUBLISHED
 
 POST_KEYS = frozenset(
@@ -77,10 +78,8 @@ def read_post(folder: Path, path: str, images: dict[str, ImageFile], problems: P
     fields.check_keys(POST_KEYS)
 
     body = _markdown_body(split.body) if body_format == "markdown" else _html_body(split.body)
-    body_html = add_image_sizes(
-        sanitize_html(body.html, _src_rewriter(path, text, images, problems)),
-        {image_url(image.path): (image.facts.width, image.facts.height) for image in images.values()},
-    )
+    rewriter = _src_rewriter(path, split.body, split.body_line, images, problems)
+    body_html = add_image_sizes(sanitize_html(body.html, rewriter), _size_lookup(images))
     body_text = html_to_text(body_html)
 
     default_slug = PurePosixPath(path).stem if body_format == "html" else None
@@ -139,19 +138,27 @@ def _first_h1(soup: BeautifulSoup) -> str | None:
     return text or None
 
 
-def _src_rewriter(path: str, text: str, images: dict[str, ImageFile], problems: Problems) -> SrcRewriter:
+def _src_rewriter(
+    path: str, body: str, body_line: int, images: dict[str, ImageFile], problems: Problems
+) -> SrcRewriter:
     def rewrite(src: str) -> str:
         if is_external(src):
             return src
         try:
             return image_url(image_path(src, path, images))
         except BadReference as error:
-            problems.add(path, _line_of(text, src), str(error))
+            index = body.find(src)
+            line = body_line + body.count("\n", 0, index) if index >= 0 else body_line
+            problems.add(path, line, str(error))
             return src
 
     return rewrite
 
 
-def _line_of(text: str, needle: str) -> int:
-    index = text.find(needle)
-    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+def _size_lookup(images: dict[str, ImageFile]) -> Callable[[str], tuple[int, int] | None]:
+    def size_of(url: str) -> tuple[int, int] | None:
+        stored = image_path_for_url(url)
+        image = images.get(stored) if stored is not None else None
+        return (image.facts.width, image.facts.height) if image is not None else None
+
+    return size_of

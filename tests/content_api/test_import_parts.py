@@ -83,7 +83,7 @@ def test_sanitiser_hands_every_image_source_to_the_rewriter():
 )
 def test_body_images_get_their_stored_size_unless_one_is_given(tag: str, expected: str):
     sizes = {"/images/a.png": (30, 20)}
-    assert add_image_sizes(f"<p>{tag} and text</p>", sizes) == f"<p>{expected} and text</p>"
+    assert add_image_sizes(f"<p>{tag} and text</p>", sizes.get) == f"<p>{expected} and text</p>"
 
 
 def test_plain_text_keeps_blocks_apart_and_decodes_entities():
