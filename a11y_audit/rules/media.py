@@ -64,6 +64,8 @@ _DATA_TYPES = {
 }
 _CSS_PX = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*(\d+(?:\.\d+)?)(?:px)?\s*(?=;|$)", re.I)
 _LIMITS = Limits()
+# Sizes beyond this are not real layout sizes (and rule out inf / nan from float parsing).
+_LARGEST_CSS_PX = 100_000.0
 
 
 @dataclass(frozen=True)
@@ -119,10 +121,10 @@ def _display_size(el: Tag) -> tuple[float, float] | None:
             number = float(value)
         except ValueError:
             continue
-        if number > 0:
+        if 0 < number < _LARGEST_CSS_PX:
             sizes[name] = number
     for name, value in _CSS_PX.findall(attr(el, "style") or ""):
-        if float(value) > 0:
+        if 0 < float(value) < _LARGEST_CSS_PX:
             sizes[name.lower()] = float(value)
     if "width" in sizes and "height" in sizes:
         return sizes["width"], sizes["height"]
@@ -240,7 +242,7 @@ def inspect_ref(doc: Document, ref: ImageRef, thresholds: FlashThresholds) -> In
             return Inspected(ref)
         try:
             info = path.stat()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL character in the path
             return Inspected(ref, missing=_located(doc))
         if not stat.S_ISREG(info.st_mode):
             return Inspected(ref, error=ImageError("unreadable", ref.src, "is not a regular file"))

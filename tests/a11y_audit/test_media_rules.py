@@ -12,7 +12,7 @@ import pytest
 
 from a11y_audit import Config, audit, audit_file, audit_source, get_rule
 
-from .test_media_samples import BLACK, WHITE, alternating, encode, solid
+from .test_media_samples import BLACK, GREY_AS_BRIGHT_AS_RED, RED, WHITE, alternating, encode, solid
 
 MEDIA_RULES = ("MED001", "MED002", "MED003", "MED004")
 
@@ -185,3 +185,30 @@ def test_folder_audit_runs_every_post(content):
     post(content, "![The stage lights](../images/strobe.gif)")
     report = audit([content / "posts"], config=Config(select=("media",)))
     assert report.exit_code() == 1 and report.summary["errors"] == 1
+
+
+def test_red_flashes_are_named_as_such(content):
+    red = alternating(
+        solid((400, 300), RED), solid((400, 300), GREY_AS_BRIGHT_AS_RED), flashes_per_second=4, seconds=2
+    )
+    (content / "images" / "red.gif").write_bytes(red)
+    found = media(audit_file(post(content, "![Red warning light](../images/red.gif)")))
+    assert found == [("MED001", "error", 5, "../images/red.gif has 4.5 red flashes in one second")]
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "data:image/png;base64,!!!not base64!!!",
+        "data:image/gif;base64,",
+        "data:,plain text",
+        "../images/\x00nul.png",
+        "../" * 300 + "x.png",
+        "?query-only",
+        "#fragment",
+    ],
+)
+def test_odd_sources_never_crash_the_rules(content, src):
+    path = post(content, f'<img src="{src}" width="inf" height="nan" srcset=", ,{src} 2x" alt="x">')
+    report = audit_file(path, config=Config(select=("media",)))
+    assert all(f.rule.startswith("MED") for f in report.findings)
