@@ -97,6 +97,14 @@ class Person:
         return self.name.split()[0] if self.name.split() else self.name
 
     @property
+    def given_names(self) -> tuple[str, ...]:
+        """The first name, and for names of three or more words the name without the surname ("Mei Lin")."""
+        parts = self.name.split()
+        if len(parts) >= 3:
+            return (parts[0], " ".join(parts[:-1]))
+        return tuple(parts[:1])
+
+    @property
     def names(self) -> tuple[str, ...]:
         """The full name and the aliases: the names that always mean this person."""
         return (self.name, *self.aliases)
@@ -155,7 +163,7 @@ class People:
 
     @cached_property
     def name_index(self) -> dict[str, Person]:
-        """Every name that identifies exactly one person: full names, aliases, unshared first names."""
+        """Every name that identifies exactly one person: full names, aliases, unshared given names."""
         owners: dict[str, set[str]] = {}
         for person in self.people:
             for name in person.names:
@@ -165,9 +173,9 @@ class People:
         index = {name: self._by_slug[next(iter(slugs))] for name, slugs in owners.items() if len(slugs) == 1}
         first_owners: dict[str, set[str]] = {}
         for person in self.people:
-            first = _normalize(person.first_name)
-            if len(first) > 1:
-                first_owners.setdefault(first, set()).add(person.slug)
+            for first in person.given_names:
+                if len(first) > 1:
+                    first_owners.setdefault(first, set()).add(person.slug)
         for first, slugs in first_owners.items():
             if first in owners:
                 continue  # already someone's full name or alias: that meaning wins

@@ -135,6 +135,12 @@ def test_matching_is_case_sensitive_and_whole_word() -> None:
     ]
 
 
+def test_given_names_of_a_three_word_name() -> None:
+    people = People([Person("mei", "Mei Lin Chen"), Person("mei-x", "Mei Jones")])
+    found = [(m.matched, m.person.slug) for m in people.mentions("Mei Lin fixed it. Mei Lin Chen. Mei came.")]
+    assert found == [("Mei Lin", "mei"), ("Mei Lin Chen", "mei")]  # "Mei" alone is shared
+
+
 def test_first_name_that_is_someone_elses_alias_is_not_used() -> None:
     people = People([Person("a", "Alex Carter", aliases=("AJ",)), Person("b", "AJ Smith")])
     assert [m.person.slug for m in people.mentions("AJ came.")] == ["a"]
