@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as create_alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as create_depth_rule
 from strawberry.printer import print_schema
 from strawberry.types.execution import ExecutionContext
 
@@ -27,6 +23,12 @@ DOCUMENT_CACHE_SIZE = 512
 MAX_DEPTH = 10
 MAX_TOKENS = 5000
 MAX_ALIASES = 30
+# Built once: the validation cache is keyed on the rule classes, and Strawberry's limiter extensions
+# would make new classes for every request (so nothing would ever be found in the cache).
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    create_depth_rule(MAX_DEPTH, should_ignore=None),
+    create_alias_rule(MAX_ALIASES),
+]
 
 
 class ContentSchema(strawberry.Schema):
@@ -44,8 +46,7 @@ def build_schema() -> ContentSchema:
         types=[Post, Person, Tag],
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: AddValidationRules(LIMIT_RULES),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],
