@@ -1,0 +1,401 @@
+"""Reading and writing related news: the `post_related` lists, the term index and its vocabulary.
+
+Only public posts (`queries.PUBLIC`) take part in related news: facts read here for scoring leave the
+others out, and the read query for the API filters the stored lists by visibility again, so a post that
+stops being public leaves every list at once even before the lists are recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, String, cast, delete, func, insert, select, union
+
+from content_api.store.queries import PUBLIC, PostRecord, PostScope, posts_by_ids
+from content_api.store.tables import (
+    people,
+    post_authors,
+    post_people,
+    post_related,
+    post_tags,
+    posts,
+    related_terms,
+    related_vocabulary,
+    tags,
+)
+
+# Ids or terms per IN list: well under SQLite's and PostgreSQL's limits on bound parameters.
+_CHUNK = 2000
+
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True, slots=True)
+class PostText:
+    """A post's text and the facts related news needs, public or not."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str | None
+    body_text: str
+    published_at: datetime | None
+    public: bool
+    pinned: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedRow:
+    """One entry of a post's related list, as stored."""
+
+    post_id: int
+    related_post_id: int
+    rank: int
+    score: int
+    pinned: bool
+    reason: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedPost:
+    """One entry of a related list as served: the related post and why it is related."""
+
+    post: PostRecord
+    rank: int
+    score: int
+    pinned: bool
+    reason: dict[str, Any]
+
+
+def _pinned(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(slug for slug in value if isinstance(slug, str))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Facts for scoring
+
+
+def post_texts(conn: Connection, ids: Collection[int] | None = None) -> list[PostText]:
+    """Every public post (`ids` None), or the posts among `ids` whatever their status."""
+    columns = (
+        posts.c.id,
+        posts.c.slug,
+        posts.c.title,
+        posts.c.summary,
+        posts.c.body_text,
+        posts.c.published_at,
+        PUBLIC.visible().label("public"),
+        posts.c.pinned_related,
+    )
+    if ids is None:
+        rows: list[Any] = list(conn.execute(select(*columns).where(PUBLIC.visible()).order_by(posts.c.id)))
+    else:
+        rows = []
+        for batch in _chunks(sorted(set(ids))):
+            rows += conn.execute(select(*columns).where(posts.c.id.in_(batch)))
+    return [
+        PostText(
+            id=row[0],
+            slug=row[1],
+            title=row[2],
+            summary=row[3],
+            body_text=row[4],
+            published_at=row[5],
+            public=bool(row[6]),
+            pinned=_pinned(row[7]),
+        )
+        for row in rows
+    ]
+
+
+def public_post_dates(conn: Connection, ids: Collection[int]) -> dict[int, datetime | None]:
+    """Published dates of the public posts among `ids`."""
+    found: dict[int, datetime | None] = {}
+    for batch in _chunks(sorted(set(ids))):
+        query = select(posts.c.id, posts.c.published_at).where(PUBLIC.visible(), posts.c.id.in_(batch))
+        found.update((row[0], row[1]) for row in conn.execute(query))
+    return found
+
+
+def public_post_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(posts).where(PUBLIC.visible())).scalar_one())
+
+
+def newest_published(conn: Connection) -> datetime | None:
+    return conn.execute(select(func.max(posts.c.published_at)).where(PUBLIC.visible())).scalar()
+
+
+def _person_links_query() -> Any:
+    public_ids = select(posts.c.id).where(PUBLIC.visible())
+    return union(
+        select(post_authors.c.post_id, post_authors.c.person_id).where(
+            post_authors.c.post_id.in_(public_ids)
+        ),
+        select(post_people.c.post_id, post_people.c.person_id).where(post_people.c.post_id.in_(public_ids)),
+    ).subquery()
+
+
+def tag_links(
+    conn: Connection, *, post_ids: Collection[int] | None = None, tag_ids: Collection[int] | None = None
+) -> list[tuple[int, int]]:
+    """(post, tag) pairs of public posts, for the given posts or tags (all when neither is given)."""
+    query = select(post_tags.c.post_id, post_tags.c.tag_id).where(
+        post_tags.c.post_id.in_(select(posts.c.id).where(PUBLIC.visible()))
+    )
+    return _links(conn, query, post_tags.c.post_id, post_tags.c.tag_id, post_ids, tag_ids)
+
+
+def person_links(
+    conn: Connection, *, post_ids: Collection[int] | None = None, person_ids: Collection[int] | None = None
+) -> list[tuple[int, int]]:
+    """(post, person) pairs of public posts, authors and people mentioned alike."""
+    links = _person_links_query()
+    query = select(links.c.post_id, links.c.person_id)
+    return _links(conn, query, links.c.post_id, links.c.person_id, post_ids, person_ids)
+
+
+def _links(
+    conn: Connection,
+    query: Any,
+    post_column: Any,
+    other_column: Any,
+    post_ids: Collection[int] | None,
+    other_ids: Collection[int] | None,
+) -> list[tuple[int, int]]:
+    if post_ids is None and other_ids is None:
+        return [(row[0], row[1]) for row in conn.execute(query)]
+    column, ids = (post_column, post_ids) if post_ids is not None else (other_column, other_ids)
+    found: list[tuple[int, int]] = []
+    for batch in _chunks(sorted(set(ids or ()))):
+        found += [(row[0], row[1]) for row in conn.execute(query.where(column.in_(batch)))]
+    return found
+
+
+def tag_counts(conn: Connection) -> dict[int, int]:
+    """How many public posts carry each tag."""
+    query = (
+        select(post_tags.c.tag_id, func.count())
+        .where(post_tags.c.post_id.in_(select(posts.c.id).where(PUBLIC.visible())))
+        .group_by(post_tags.c.tag_id)
+    )
+    return {row[0]: int(row[1]) for row in conn.execute(query)}
+
+
+def person_counts(conn: Connection) -> dict[int, int]:
+    """How many public posts each person wrote or is mentioned in."""
+    links = _person_links_query()
+    query = select(links.c.person_id, func.count()).group_by(links.c.person_id)
+    return {row[0]: int(row[1]) for row in conn.execute(query)}
+
+
+def tag_names(conn: Connection) -> dict[int, str]:
+    return {row[0]: row[1] for row in conn.execute(select(tags.c.id, tags.c.name))}
+
+
+def person_names(conn: Connection) -> dict[int, str]:
+    return {row[0]: row[1] for row in conn.execute(select(people.c.id, people.c.name))}
+
+
+def public_ids_by_slug(conn: Connection, slugs: Collection[str]) -> dict[str, int]:
+    """Ids of the public posts among `slugs`."""
+    found: dict[str, int] = {}
+    for batch in _chunks(sorted(set(slugs))):
+        query = select(posts.c.slug, posts.c.id).where(PUBLIC.visible(), posts.c.slug.in_(batch))
+        found.update((row[0], row[1]) for row in conn.execute(query))
+    return found
+
+
+def posts_pinning(conn: Connection, slugs: Collection[str]) -> set[int]:
+    """Ids of the posts whose editors pinned any of `slugs` as related."""
+    found: set[int] = set()
+    text = cast(posts.c.pinned_related, String)
+    for slug in sorted(set(slugs)):
+        pattern = '%"' + slug.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+        query = select(posts.c.id, posts.c.pinned_related).where(text.like(pattern, escape="\\"))
+        found.update(row[0] for row in conn.execute(query) if slug in _pinned(row[1]))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# The term index
+
+
+def document_counts(conn: Connection, terms: Collection[str]) -> dict[str, int]:
+    """How many public posts used each of `terms` at the last full recompute (absent: at most one)."""
+    found: dict[str, int] = {}
+    for batch in _chunks(sorted(set(terms))):
+        query = select(related_vocabulary.c.term, related_vocabulary.c.document_count).where(
+            related_vocabulary.c.term.in_(batch)
+        )
+        found.update((row[0], int(row[1])) for row in conn.execute(query))
+    return found
+
+
+def term_vectors(conn: Connection, post_ids: Collection[int]) -> dict[int, dict[str, float]]:
+    """The indexed top terms of each of `post_ids`, with their weights."""
+    vectors: dict[int, dict[str, float]] = {}
+    for batch in _chunks(sorted(set(post_ids))):
+        query = select(related_terms.c.post_id, related_terms.c.term, related_terms.c.weight).where(
+            related_terms.c.post_id.in_(batch)
+        )
+        for post_id, term, weight in conn.execute(query):
+            vectors.setdefault(post_id, {})[term] = float(weight)
+    return vectors
+
+
+def postings(conn: Connection, terms: Collection[str]) -> dict[str, list[tuple[int, float]]]:
+    """The posting list of each of `terms`: the posts indexed under it, with their weights."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    for batch in _chunks(sorted(set(terms))):
+        query = select(related_terms.c.term, related_terms.c.post_id, related_terms.c.weight).where(
+            related_terms.c.term.in_(batch)
+        )
+        for term, post_id, weight in conn.execute(query):
+            found.setdefault(term, []).append((post_id, float(weight)))
+    return found
+
+
+def _vector_rows(vectors: Mapping[int, Mapping[str, float]]) -> list[dict[str, Any]]:
+    return [
+        {"post_id": post_id, "term": term, "weight": weight}
+        for post_id, vector in vectors.items()
+        for term, weight in vector.items()
+    ]
+
+
+def replace_index(
+    conn: Connection, vectors: Mapping[int, Mapping[str, float]], vocabulary: Mapping[str, int]
+) -> None:
+    """Replace the whole term index and vocabulary."""
+    conn.execute(delete(related_terms))
+    conn.execute(delete(related_vocabulary))
+    rows = _vector_rows(vectors)
+    for batch in _chunks(rows, 10_000):
+        conn.execute(insert(related_terms), batch)
+    vocabulary_rows = [{"term": term, "document_count": count} for term, count in vocabulary.items()]
+    for batch in _chunks(vocabulary_rows, 10_000):
+        conn.execute(insert(related_vocabulary), batch)
+
+
+def replace_term_vectors(
+    conn: Connection, vectors: Mapping[int, Mapping[str, float]], removed: Collection[int] = ()
+) -> None:
+    """Replace the indexed terms of the posts in `vectors`, and drop those of `removed`."""
+    for batch in _chunks(sorted(set(vectors) | set(removed))):
+        conn.execute(delete(related_terms).where(related_terms.c.post_id.in_(batch)))
+    rows = _vector_rows(vectors)
+    if rows:
+        conn.execute(insert(related_terms), rows)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The stored lists
+
+
+def lists_holding(conn: Connection, post_ids: Collection[int]) -> set[int]:
+    """Ids of the posts whose related lists include any of `post_ids`."""
+    found: set[int] = set()
+    for batch in _chunks(sorted(set(post_ids))):
+        query = select(post_related.c.post_id).where(post_related.c.related_post_id.in_(batch)).distinct()
+        found.update(row[0] for row in conn.execute(query))
+    return found
+
+
+def list_floors(conn: Connection, post_ids: Collection[int]) -> dict[int, tuple[int, int]]:
+    """For each of `post_ids` with a stored list: how many computed (unpinned) entries, lowest score."""
+    found: dict[int, tuple[int, int]] = {}
+    for batch in _chunks(sorted(set(post_ids))):
+        query = (
+            select(post_related.c.post_id, func.count(), func.min(post_related.c.score))
+            .where(post_related.c.post_id.in_(batch), post_related.c.pinned.is_(False))
+            .group_by(post_related.c.post_id)
+        )
+        found.update((row[0], (int(row[1]), int(row[2]))) for row in conn.execute(query))
+    return found
+
+
+def _list_rows(lists: Mapping[int, Sequence[RelatedRow]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "post_id": row.post_id,
+            "related_post_id": row.related_post_id,
+            "rank": row.rank,
+            "score": row.score,
+            "pinned": row.pinned,
+            "reason": row.reason,
+        }
+        for rows in lists.values()
+        for row in rows
+    ]
+
+
+def replace_all_lists(conn: Connection, lists: Mapping[int, Sequence[RelatedRow]]) -> None:
+    """Replace every stored related list."""
+    conn.execute(delete(post_related))
+    for batch in _chunks(_list_rows(lists), 10_000):
+        conn.execute(insert(post_related), batch)
+
+
+def replace_lists(
+    conn: Connection, lists: Mapping[int, Sequence[RelatedRow]], removed: Collection[int] = ()
+) -> None:
+    """Replace the related lists of the posts in `lists`, and delete those of `removed`."""
+    for batch in _chunks(sorted(set(lists) | set(removed))):
+        conn.execute(delete(post_related).where(post_related.c.post_id.in_(batch)))
+    rows = _list_rows(lists)
+    if rows:
+        conn.execute(insert(post_related), rows)
+
+
+def related_posts(
+    conn: Connection, scope: PostScope, post_ids: Collection[int], limit: int
+) -> dict[int, list[RelatedPost]]:
+    """The first `limit` related posts of each of `post_ids`, in stored order, public posts only.
+
+    Two statements whatever the number of posts: the stored entries, then the posts they name.
+    """
+    if not post_ids or limit <= 0:
+        return {}
+    query = (
+        select(
+            post_related.c.post_id,
+            post_related.c.related_post_id,
+            post_related.c.rank,
+            post_related.c.score,
+            post_related.c.pinned,
+            post_related.c.reason,
+        )
+        .join(posts, posts.c.id == post_related.c.related_post_id)
+        .where(post_related.c.post_id.in_(sorted(set(post_ids))), PUBLIC.visible())
+        .order_by(post_related.c.post_id, post_related.c.rank)
+    )
+    entries: dict[int, list[Any]] = {}
+    for row in conn.execute(query):
+        listed = entries.setdefault(row[0], [])
+        if len(listed) < limit:
+            listed.append(row)
+    records = posts_by_ids(conn, scope, {row[1] for rows in entries.values() for row in rows})
+    return {
+        post_id: [
+            RelatedPost(records[row[1]], row[2], row[3], bool(row[4]), dict(row[5] or {}))
+            for row in rows
+            if row[1] in records
+        ]
+        for post_id, rows in entries.items()
+    }
