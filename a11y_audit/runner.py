@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -112,12 +114,32 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _audit_one(args: tuple[str, Config, Any]) -> FileReport | AuditInputError:
-    path, config, people = args
+def _audit_one(path: str, config: Config, people: Any) -> FileReport | AuditInputError:
     try:
         return audit_file(path, config=config, people=people)
     except AuditInputError as exc:
         return exc
+
+
+_worker_setup: tuple[Config, Any] | None = None
+
+
+def _init_worker(config: Config, people: Any) -> None:
+    global _worker_setup
+    _worker_setup = (config, people)
+
+
+def _audit_in_worker(path: str) -> FileReport | AuditInputError:
+    if _worker_setup is None:
+        raise RuntimeError("audit worker started without its initializer")
+    config, people = _worker_setup
+    return _audit_one(path, config, people)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Forked workers inherit what the first file loaded (rule modules, dictionaries, people registry).
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
 def iter_reports(
@@ -125,17 +147,22 @@ def iter_reports(
 ) -> Iterator[FileReport]:
     """Audit files in order, in this process or in a pool of `jobs` processes."""
     jobs = max(1, min(jobs, len(files), os.cpu_count() or 1))
-    work = [(str(f), config, people) for f in files]
-    if jobs == 1:
-        for item in work:
-            result = _audit_one(item)
-            if isinstance(result, AuditInputError):
-                raise result
-            yield result
+    paths = [str(f) for f in files]
+    done = 0
+    while done < len(paths) and (jobs == 1 or done == 0):
+        result = _audit_one(paths[done], config, people)
+        if isinstance(result, AuditInputError):
+            raise result
+        done += 1
+        yield result
+    rest = paths[done:]
+    if not rest:
         return
-    chunk = max(1, min(64, len(work) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(_audit_one, work, chunksize=chunk):
+    chunk = max(1, min(64, len(rest) // (jobs * 8) or 1))
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(config, people)
+    ) as pool:
+        for result in pool.map(_audit_in_worker, rest, chunksize=chunk):
             if isinstance(result, AuditInputError):
                 raise result
             yield result
