@@ -57,6 +57,12 @@ class Prose:
     blocks: list[ProseBlock]
     scores: Scores
     first_line: int
+    lang: str | None
+
+    @property
+    def english(self) -> bool:
+        """The formulas and the passive-voice patterns are for English; a post without `lang` counts."""
+        return self.lang is None or self.lang.strip().lower().split("-")[0] in ("en", "")
 
 
 def _blocks_with_code(doc: Document) -> set[int]:
@@ -136,7 +142,7 @@ def prose(doc: Document) -> Prose:
             blocks.append(ProseBlock(block, words, quoted))
     scored = score(s.stats for s in sentences if not s.quoted)
     first_line = next((s.line for s in sentences if not s.quoted), 1)
-    result = Prose(sentences, blocks, scored, first_line)
+    result = Prose(sentences, blocks, scored, first_line, doc.lang)
     doc.__dict__[_CACHE_ATTR] = result
     return result
 
@@ -145,9 +151,12 @@ def _record_metrics(ctx: RuleContext, found: Prose) -> None:
     scores = found.scores
     ctx.metric("readability.words", scores.words)
     ctx.metric("readability.sentences", scores.sentences)
+    ctx.metric("readability.words_per_sentence", round(scores.words_per_sentence, 1))
+    if not found.english:
+        ctx.metric("readability.scores", f"not measured: lang {found.lang} is not English")
+        return
     ctx.metric("readability.flesch_reading_ease", round(scores.flesch_reading_ease, 1))
     ctx.metric("readability.flesch_kincaid_grade", round(scores.flesch_kincaid_grade, 1))
-    ctx.metric("readability.words_per_sentence", round(scores.words_per_sentence, 1))
     ctx.metric("readability.passive_share", round(scores.passive_share, 3))
 
 
@@ -193,7 +202,8 @@ _EASY_TEXT = (
         "target. Long words and long sentences shut out readers with cognitive disabilities, readers "
         "of English as another language and anyone reading in a hurry. The score is a guide, not a "
         "verdict, so this is a warning. Scored only on at least 100 words and 5 sentences of body prose; "
-        "quotes, headings, code, tables and captions are left out.\n\n"
+        "quotes, headings, code, tables and captions are left out. The formula is for English: posts "
+        "whose `lang` is another language are not scored.\n\n"
         "The scores match published values: Wikipedia's worked examples ('The cat sat on the mat.' 116; "
         "the platypus sentence 37.5 and grade 11.3) exactly, and textstat 0.7.13 with the CMU dictionary "
         "within 0.5 reading ease and 0.1 grade on four demo posts of 330-400 words. They differ on text "
@@ -212,6 +222,8 @@ def reading_grade_too_high(doc: Document, ctx: RuleContext) -> Iterator[Finding]
     found = prose(doc)
     _record_metrics(ctx, found)
     scores = found.scores
+    if not found.english:
+        return
     if scores.words < ctx.options["min_words"] or scores.sentences < ctx.options["min_sentences"]:
         return
     target = float(ctx.options["target_grade"])
@@ -344,7 +356,7 @@ _PASSIVE_TEXT = (
         "bound. Detection looks for a "
         "form of 'be' or 'get' followed by a past participle, and skips participles mostly used as "
         "adjectives ('is based in', 'was excited'), so it misses a few and is a warning only. Needs at "
-        "least 5 sentences; quotes are left out."
+        "least 5 sentences; quotes are left out; English posts only."
     ),
     fix="Say who does what: 'the board approved the plan', not 'the plan was approved'.",
     bad=[_PASSIVE_TEXT],
@@ -358,7 +370,7 @@ def passive_voice(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     found = prose(doc)
     _record_metrics(ctx, found)
     scores = found.scores
-    if scores.sentences < ctx.options["min_sentences"]:
+    if not found.english or scores.sentences < ctx.options["min_sentences"]:
         return
     limit = float(ctx.options["max_share"])
     if scores.passive_share <= limit:

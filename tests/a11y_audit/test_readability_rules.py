@@ -195,3 +195,17 @@ def test_one_passive_sentence_in_eight_passes_by_default_but_not_at_ten_percent(
     strict = Config(select=("RDB004",), options={"RDB004": {"max_share": 0.1}})
     report = audit_source(text, config=strict)
     assert [f.message for f in report.findings] == ["1 of 8 sentences are passive (12%, target 10% or less)"]
+
+
+def test_posts_in_other_languages_get_lengths_but_no_english_scores() -> None:
+    welsh = (
+        "---\nlang: cy\n---\n\n"
+        + "Mae'r caffi iaith yn symud i nos Fawrth. Cafodd y neuadd ei pheintio gan y gwirfoddolwyr.\n\n" * 10
+    )
+    report = audit_source(welsh, config=READABILITY)
+    assert findings(report) == []  # no grade or passive-voice warning from English formulas
+    assert report.metrics["readability.scores"] == "not measured: lang cy is not English"
+    assert "readability.flesch_kincaid_grade" not in report.metrics
+    assert report.metrics["readability.sentences"] == 20
+    long_welsh = "---\nlang: cy\n---\n\n" + " ".join(["gair"] * 30) + ".\n"
+    assert [f.rule for f in audit_source(long_welsh, config=READABILITY).findings] == ["RDB002"]
