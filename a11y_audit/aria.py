@@ -80,8 +80,12 @@ def _labelledby(doc: Document, el: Tag, seen: set[int]) -> str | None:
 
 
 def accessible_name(doc: Document, el: Tag) -> str:
-    """The element's accessible name, whitespace-normalised ('' when it has none)."""
-    return normalize_space(_text_alternative(doc, el, {id(el)}, root=True))
+    """The element's accessible name, whitespace-normalised ('' when it has none). Cached per document."""
+    key = id(el)
+    found = doc.name_cache.get(key)
+    if found is None:
+        found = doc.name_cache[key] = normalize_space(_text_alternative(doc, el, {key}, root=True))
+    return found
 
 
 def allows_name_from_content(el: Tag) -> bool:

@@ -79,6 +79,7 @@ class Document:
     body_line: int = 1
     whole_document: bool = False
     line_map: LineMap | None = None
+    name_cache: dict[int, str] = field(default_factory=dict, repr=False)
 
     # -- positions ---------------------------------------------------------------------------------------
 
@@ -209,7 +210,9 @@ class Document:
         """Paragraphs and list items (those without paragraphs of their own) with their lines."""
         blocks: list[TextBlock] = []
         for el in self.by_tag("p", "li"):
-            if el.name == "li" and el.find(("p", "ul", "ol")) is not None:
+            if el.name == "li" and any(
+                isinstance(d, Tag) and d.name in ("p", "ul", "ol") for d in el.descendants
+            ):
                 continue
             if self.is_hidden(el):
                 continue
