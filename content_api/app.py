@@ -22,6 +22,8 @@ from content_api.store.db import make_engine
 
 # Responses smaller than this are sent as they are; compressing them costs more than it saves.
 GZIP_MINIMUM_SIZE = 1000
+# zlib level 6 compresses JSON almost as well as 9 in about half the time.
+GZIP_LEVEL = 6
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Starlette:
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         Route("/images/{path:path}", images.handle, methods=["GET", "HEAD"]),
         Route("/healthz", health.handle, methods=["GET", "HEAD"]),
     ]
-    middleware = [Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE)]
+    middleware = [Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)]
     if settings.cors_origins:
         middleware.insert(
             0,
