@@ -79,11 +79,60 @@ def index_markdown(rules: list[Rule]) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rules:
+        summary = r.summary.replace("|", "\\|").replace("<", "&lt;")
         lines.append(
             f"| [{r.id}]({r.id}.md) | {r.name} | {r.family} | {r.severity} "
-            f"| {', '.join(r.wcag)} | {r.summary} |"
+            f"| {', '.join(r.wcag)} | {summary} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _USAGE
+
+
+_USAGE = """
+## Severities
+
+- **error**: certainly a barrier, never raised by good writing (a missing alt, an empty heading). Blocks
+  publication and fails `a11y-audit check` (exit 1) by default.
+- **warning**: probably a barrier, but a judgement call (a skipped heading level, "click here"). Fails the
+  check with `--fail-on warning`.
+- **info**: worth knowing (a long section without a sub-heading). Never fails the check.
+
+## Configuration
+
+In `pyproject.toml` under `[tool.a11y-audit]`, or in `.a11y-audit.toml` (found in the working folder or a
+parent), or a file named with `--config`:
+
+```toml
+[tool.a11y-audit]
+select = ["alt-text", "headings", "LNK001"]  # ids, names or families; default: all rules
+extend-select = []                           # add rules that are off by default
+ignore = ["link-text-is-url"]
+fail-on = "error"                            # error | warning | never
+people = "content/people.yaml"
+
+[tool.a11y-audit.severity]
+HDG002 = "error"
+
+[tool.a11y-audit.options.headings]           # thresholds, by id, name or family
+body-start-level = 1
+
+[tool.a11y-audit.per-path-ignores]
+"archive/*" = ["headings", "readability"]
+```
+
+An unknown key, rule, option or value stops the check with exit code 2 and a one-line message.
+
+## Suppressing a finding
+
+Put a comment on the line before the finding (or on the same line), with a reason after `--`:
+
+```markdown
+<!-- a11y-audit: ignore LNK002 -- the sentence before names the report -->
+To read the report, [click here](/report).
+```
+
+`ignore-file` instead of `ignore` covers the whole file. A suppression without a reason, naming an unknown
+rule, or matching no finding is listed in the report so it can be removed.
+"""
 
 
 def generated_files() -> dict[str, str]:
