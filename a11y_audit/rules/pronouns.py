@@ -25,7 +25,7 @@ from ..document import HEADING_TAGS, Document, normalize_space
 from ..model import Finding, Severity
 from ..people import PRONOUN_FORMS, PRONOUN_SETS, Mention, People, Person, parse_pronouns
 from ..registry import rule
-from ..text import Sentence, sentences_of
+from ..text import Sentence, sentences_of, words
 from .readability import Locator
 
 _CACHE_ATTR = "_a11y_pronouns"
@@ -55,6 +55,7 @@ _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Su
 _MONTHS = "January February March April May June July August September October November December"
 _NOT_NAMES = frozenset((*_DAYS, *(d + "s" for d in _DAYS), *_MONTHS.split()))
 _PAREN_SET = re.compile(rf"[(\[]\s*{_P}(?:\s+pronouns)?\s*[)\]]", re.I)
+_NEAR_WORDS = 3
 _QUOTE_MARK = re.compile(r'[“”"]')
 _UNIT_TAGS = ("figcaption", "td", "th", "dt", "dd", "caption", *HEADING_TAGS)
 
@@ -214,15 +215,21 @@ def _labels(unit: Unit) -> list[Label]:
 
 
 def _owner(unit: Unit, start: int, end: int) -> Mention | None:
-    """The person a label belongs to: the nearest name before it in its sentence, else the first after."""
+    """The person a label belongs to: a name at most three words before it in its sentence ("Sam Lee
+    (he/him)", "Sam's pronouns are", "Sam, who uses the pronoun"), else at most three words after it
+    ("'My pronouns are they/them,' said Sam"). A label further from any name belongs to nobody: the
+    sentence may be about pronouns in general ("Peggy ran a workshop on they/them pronouns")."""
     sentence = unit.sentence_at(start)
     if sentence is None:
         return None
     before = [m for m in unit.mentions if sentence.start <= m.start and m.end <= start]
     if before:
-        return before[-1]
+        nearest = before[-1]
+        return nearest if len(words(unit.text[nearest.end : start])) <= _NEAR_WORDS else None
     after = [m for m in unit.mentions if end <= m.start < sentence.end]
-    return after[0] if after else None
+    if after and len(words(unit.text[end : after[0].start])) <= _NEAR_WORDS:
+        return after[0]
+    return None
 
 
 def _uses(unit: Unit, previous: Unit | None) -> list[Use]:

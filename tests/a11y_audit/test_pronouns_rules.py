@@ -109,6 +109,22 @@ def test_every_way_of_showing_pronouns_is_caught(sentence: str) -> None:
     assert "she" not in report.findings[0].message and "her" not in report.findings[0].message
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Peggy ran a workshop on they/them pronouns for the youth club.",
+        "Margaret Hughes said the new badges let anyone add she/her or he/him if they like.",
+    ],
+)
+def test_pronouns_talked_about_away_from_a_name_are_not_a_label(sentence: str) -> None:
+    assert found(check(sentence + "\n")) == []
+
+
+def test_a_label_just_before_the_name_in_a_quote_is_caught() -> None:
+    report = check('"My pronouns are she/her," said Peggy.\n')
+    assert [(f.rule, f.severity) for f in report.findings] == [("PRN001", Severity.ERROR)]
+
+
 def test_pronouns_in_the_title_point_at_the_front_matter_line() -> None:
     report = check("---\ntitle: Meet Peggy (she/her), our chair\nslug: meet-peggy\n---\n\nHello.\n")
     assert found(report) == [("PRN001", Severity.ERROR, 2)]
