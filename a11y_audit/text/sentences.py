@@ -33,7 +33,7 @@ _MAY_END = _word_set("a.m p.m am pm etc u.k u.s u.s.a u.n e.u inc ltd co corp pl
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _ENDING = re.compile(r"""(?:[.!?…]+)["'”’»)\]]*(?=\s|$)""")
-_LAST_TOKEN = re.compile(r"""(?:^|(?<=[\s("'“‘«\[]))([^\s("'“‘«\[]+)$""")
+_OPENERS = "(\"'“‘«["
 _INITIALS = re.compile(r"[A-Za-z](?:\.[A-Za-z])*")
 _WORDLIKE = re.compile(r"[^\W_]")
 
@@ -100,12 +100,15 @@ def _is_boundary(text: str, mark_start: int, mark_end: int, end: int) -> bool:
     if mark != ".":
         return True
     line_start = text.rfind("\n", 0, mark_start) + 1
-    before = text[line_start:mark_start]
-    found = _LAST_TOKEN.search(before)
-    if found is None:
+    before = text[max(line_start, mark_start - 40) : mark_start]
+    pieces = before.rsplit(None, 1)
+    if not pieces or before[-1:].isspace():
         return True
-    token = found.group(1)
-    if token.isdigit() and not before[: found.start(1)].strip() and len(token) <= 3:
+    token = pieces[-1].lstrip(_OPENERS)
+    if not token:
+        return True
+    at_line_start = len(pieces) == 1 and mark_start - 40 < line_start
+    if token.isdigit() and at_line_start and len(token) <= 3:
         return False  # a list number at the start of a line: "1. Gather the forms"
     lowered = token.lower()
     if lowered in _TITLES:

@@ -41,6 +41,7 @@ def texts(source: str) -> list[str]:
         ("We met at 9 a.m. The talk began at ten.", ["We met at 9 a.m.", "The talk began at ten."]),
         ("J. K. Rowling wrote it. T.S. Eliot did not.", ["J. K. Rowling wrote it.", "T.S. Eliot did not."]),
         ("1. Gather the forms.\n2. Sign them.", ["1. Gather the forms.", "2. Sign them."]),
+        ("  3. Indented item.\nStep 4. Done.", ["3. Indented item.", "Step 4.", "Done."]),
         ("It was born in 1990. Then it grew.", ["It was born in 1990.", "Then it grew."]),
         ("Wait... what? It worked.", ["Wait... what?", "It worked."]),
         ("We waited… And then it rained.", ["We waited…", "And then it rained."]),
