@@ -194,3 +194,72 @@ site_state = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# ---------------------------------------------------------------------------------------------------
+# Editing and publishing
+
+# API keys: only a SHA-256 of the secret part is kept. A token is "cak_<prefix>_<secret>"; the prefix
+# finds the row, the hash is compared in constant time.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(32), nullable=False, unique=True),  # lookup by token prefix
+    Column("secret_hash", String(64), nullable=False),
+    Column("scopes", JSON, nullable=False, default=list),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Every audit the publishing gate ran on a post; `Post.audit` shows the latest.
+audit_reports = Table(
+    "audit_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("post_version", Integer, nullable=False),
+    # What ran it: "publish", "schedule", "import" or "audit".
+    Column("trigger", String(20), nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("infos", Integer, nullable=False),
+    Column("report", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_audit_reports_post_id_id", "post_id", "id"),  # latest report of a post
+)
+
+# Receivers told about publish, update and unpublish events.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2000), nullable=False),
+    # Shared secret of the HMAC-SHA256 signature; kept as given because signing needs it.
+    Column("secret", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# The outbox and delivery log: one row per (event, endpoint), written in the transaction that made the
+# change and sent afterwards by a background worker, with retries.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("endpoint_id", Integer, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(50), nullable=False),
+    Column("payload", Text, nullable=False),
+    # "pending" (waiting or retrying), "delivered" or "failed" (retries used up).
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    # A worker that picked the delivery up holds it until then; another may take it afterwards.
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("delivered_at", UtcDateTime(), nullable=True),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),  # due deliveries
+)
