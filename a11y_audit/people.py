@@ -353,18 +353,27 @@ def load_people_cached(path: str | Path) -> People:
     return found
 
 
-def people_for(doc: Any, people: People | str | Path | None = None, people_file: str | None = None) -> People:
+def people_for(doc: Any, people: Any = None, people_file: str | None = None) -> People:
     """The registry to audit `doc` with, plus the people its front matter defines.
 
-    In order: `people` given by the caller (a registry or a file, e.g. `--people`), `people_file` from the
-    config, else the nearest `people.yaml` at or above the document's folder. People listed in the front
-    matter (`people:` entries with `slug` and `name`) are added, replacing registry entries with their slug;
-    plain slugs there only refer to the registry.
+    In order: `people` given by the caller (a `People` registry, a file such as `--people`, or a list of
+    `Person` objects or of mappings shaped like people.yaml entries), `people_file` from the config, else
+    the nearest `people.yaml` at or above the document's folder. People listed in the front matter
+    (`people:` entries with `slug` and `name`) are added, replacing registry entries with their slug; plain
+    slugs there only refer to the registry.
     """
     if isinstance(people, People):
         registry = people
-    elif people is not None:
+    elif isinstance(people, str | Path):
         registry = load_people_cached(people)
+    elif isinstance(people, Iterable) and not isinstance(people, Mapping | bytes):
+        items = list(people)
+        if all(isinstance(p, Person) for p in items):
+            registry = People(items, source="<people>")
+        else:
+            registry = people_from_list(items, source="<people>")
+    elif people is not None:
+        raise PeopleFileError("people must be a registry, a file or a list of people")
     elif people_file:
         registry = load_people_cached(people_file)
     else:

@@ -195,6 +195,22 @@ def test_explicit_people_file_wins_over_discovery(tmp_path: Path) -> None:
     )
 
 
+def test_callers_may_pass_people_as_records() -> None:
+    config = Config(select=("PRN001",))
+    records = [{"slug": "sam-lee", "name": "Sam Lee", "pronouns": "he/him"}]
+    assert [f.rule for f in audit_source(NO_CONSENT_POST, people=records, config=config).findings] == [
+        "PRN001"
+    ]
+    persons = [Person("sam-lee", "Sam Lee", show_pronouns=True)]
+    both = Config(select=("PRN001", "PRN006"))
+    report = audit_source(NO_CONSENT_POST, people=persons, config=both)
+    assert [f.message for f in report.findings] == ["Pronouns shown for Sam Lee, who has none recorded"]
+    with pytest.raises(PeopleFileError, match="person 1 has no name"):
+        audit_source(NO_CONSENT_POST, people=[{"slug": "x"}], config=config)
+    with pytest.raises(PeopleFileError, match="people must be a registry"):
+        audit_source(NO_CONSENT_POST, people=42, config=config)
+
+
 def test_front_matter_people_join_the_registry() -> None:
     post = (
         "---\npeople:\n  - {slug: kim, name: Kim Park, pronouns: she/her}\n  - sam-lee\n---\n"
