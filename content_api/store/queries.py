@@ -7,7 +7,7 @@ scope and applies that predicate; nothing here filters on `status` by itself.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -537,8 +537,3 @@ def public_image_file(conn: Connection, scope: PostScope, path: str) -> ImageFil
     if row is None:
         return None
     return ImageFile(row.path, row.media_type, row.sha256, bytes(row.data), row.updated_at)
-
-
-def group_in_order(keys: Iterable[Any], found: dict[Any, Any]) -> list[Any]:
-    """Values of `found` in the order of `keys`, None where a key is missing (DataLoader contract)."""
-    return [found.get(key) for key in keys]
