@@ -385,5 +385,11 @@ def people_for(doc: Any, people: Any = None, people_file: str | None = None) -> 
     line = doc.front_matter_lines.get("people", 0)
     if not isinstance(entries, list):
         raise PeopleFileError("front matter `people` must be a list", path=doc.path, line=line or None)
-    inline = [e for e in entries if not isinstance(e, str)]
+    # A slug, or a mapping with only a known slug, refers to the registry; other entries define people.
+    inline = [
+        e
+        for e in entries
+        if not isinstance(e, str)
+        and not (isinstance(e, Mapping) and "name" not in e and registry.get(str(e.get("slug"))) is not None)
+    ]
     return registry.merged(people_from_list(inline, source=doc.path, lines=[line] * len(inline)))

@@ -220,6 +220,13 @@ def test_front_matter_people_join_the_registry() -> None:
     assert [(f.rule, f.line) for f in report.findings] == [("PRN001", 6)]
 
 
+def test_front_matter_may_refer_to_registry_people_by_slug_alone(tmp_path: Path) -> None:
+    write(tmp_path / "people.yaml", REGISTRY)
+    post = write(tmp_path / "posts" / "p.md", "---\npeople:\n  - slug: sam-lee\n---\n" + NO_CONSENT_POST)
+    report = audit_source(post.read_text(), path=str(post), config=Config(select=("PRN001",)))
+    assert [f.rule for f in report.findings] == ["PRN001"]
+
+
 def test_bad_front_matter_people_is_an_input_error() -> None:
     with pytest.raises(PeopleFileError, match=r"<source>:2: front matter `people` must be a list"):
         audit_source("---\npeople: Kim Park\n---\nHello.\n")
