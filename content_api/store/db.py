@@ -51,6 +51,12 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         return create_engine(resolved, **options)
     if backend != "sqlite":
         raise DatabaseUnavailable(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
+    # SQLite connections are opened inline on the server's event loop and held for a whole request, so
+    # a bounded pool would block the loop (and every request in it) once more requests are in flight
+    # than the pool holds. Connections beyond the kept five are cheap to open and are closed on return.
+    # (In-memory databases and a caller's own pool class take no such option.)
+    if "poolclass" not in options and make_url(resolved).database not in (None, "", ":memory:"):
+        options.setdefault("max_overflow", -1)
     engine = create_engine(resolved, **options)
     _configure_sqlite(engine)
     return engine
