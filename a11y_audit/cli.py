@@ -86,7 +86,10 @@ def _progress(total: int) -> Iterator[Any]:
 
 
 def _load_config(args: argparse.Namespace) -> Config:
-    config = load_config(args.config) if args.config else load_config(start=Path.cwd())
+    # The config nearest to what is checked (as ruff and Vale do): the same result from any folder.
+    first = Path(args.paths[0])
+    start = first if first.is_dir() else first.parent
+    config = load_config(args.config) if args.config else load_config(start=start)
     select = _selectors(args.select, "--select")
     ignore = _selectors(args.ignore, "--ignore")
     if select or ignore:

@@ -98,8 +98,8 @@ _USAGE = """
 
 ## Configuration
 
-In `pyproject.toml` under `[tool.a11y-audit]`, or in `.a11y-audit.toml` (found in the working folder or a
-parent), or a file named with `--config`:
+In `pyproject.toml` under `[tool.a11y-audit]`, or in `.a11y-audit.toml`, found in the folder of the first
+path checked or the nearest parent that has one; or a file named with `--config`:
 
 ```toml
 [tool.a11y-audit]

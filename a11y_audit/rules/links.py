@@ -24,6 +24,7 @@ VAGUE = frozenset(
     }
 )  # fmt: skip
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_URL_IN_TEXT = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>\"]+", re.I)
 
 
 def _key(text: str) -> str:
@@ -96,20 +97,35 @@ def link_vague_text(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     name="link-text-is-url",
     severity="info",
     wcag=["2.4.4"],
-    summary="A link's text is a web address.",
+    summary="A link's text, or a bit of plain text, is a web address.",
     why=(
         "Screen readers spell web addresses out character by character. A short address people may type "
         "is fine, so this is information only."
     ),
     fix="Use words that name the page, such as the page's title, unless readers need the address itself.",
-    bad=["Photos: <https://example.org/news/2025/spring-fair-photos>"],
+    bad=[
+        "Photos: <https://example.org/news/2025/spring-fair-photos>",
+        "The photos are at https://example.org/news/2025/spring-fair-photos now.",
+    ],
     good=["[Photos from the spring fair](https://example.org/news/2025/spring-fair-photos)"],
 )
 def link_text_is_url(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    linked: set[str] = set()
     for el in links(doc):
         text = normalize_space(el.get_text(" "))
         if _URL.match(text) and not attr(el, "aria-label"):
+            linked.add(text)
             yield ctx.report(el, "Link text is a web address")
+    for block in doc.text_blocks:
+        if "http" not in block.text and "www." not in block.text:
+            continue
+        inside_links = {normalize_space(a.get_text(" ")) for a in block.element.find_all("a")}
+        for match in _URL_IN_TEXT.finditer(block.text):
+            url = match.group(0).rstrip(".,;:!?)")
+            in_code = any(url in c.get_text() for c in block.element.find_all("code"))
+            if url not in inside_links and url not in linked and not in_code:
+                yield ctx.report(block.element, "A web address is written out in the text")
+                break
 
 
 def _target(href: str) -> str:

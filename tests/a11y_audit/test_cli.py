@@ -103,6 +103,14 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
+def test_config_is_found_from_the_checked_path(
+    posts: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path_factory
+) -> None:
+    (posts / ".a11y-audit.toml").write_text('select = ["links"]\nfail-on = "warning"\n')
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    assert run(capsys, "check", str(posts / "warn.md"))[0] == 1
+
+
 def test_rules_json_lists_metadata(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules", "--format", "json")
     rules = {r["id"]: r for r in json.loads(out)}

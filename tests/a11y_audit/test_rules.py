@@ -98,6 +98,17 @@ def test_link_text_comparisons() -> None:
     assert rules_for('<span role="link" tabindex="0"></span>', "html", ("LNK001",)) == ["LNK001"]
 
 
+def test_raw_urls_in_text_are_information() -> None:
+    report = audit_source(
+        "See https://example.org/a, or [the page](https://example.org/b).", config=Config(select=("LNK003",))
+    )
+    assert [(f.message, str(f.severity)) for f in report.findings] == [
+        ("A web address is written out in the text", "info")
+    ]
+    assert rules_for("Run `curl https://example.org/api` to test.", select=("LNK003",)) == []
+    assert rules_for("Our site: <https://example.org>", select=("LNK003",)) == ["LNK003"]
+
+
 def test_language_of_posts_and_parts() -> None:
     report = audit_source("---\nlang: en_GB\n---\nHi.", config=Config(select=("language",)))
     (finding,) = report.findings
