@@ -645,7 +645,7 @@ def _defect_block(
     if defect == "preferred-pronouns":
         return f"Everyone can add their preferred pronouns to a name badge at {person.first_name}'s desk."
     if defect == "raw-url":
-        return f"The full timetable is online at {SITE}/timetable and on the notice board."
+        return f"The full timetable is on the notice board and online at <{SITE}/timetable>."
     raise ValueError(f"unknown defect {defect!r}")
 
 

@@ -431,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         (OUT / "audit_vs_axe.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"\nreproduce: .venv/bin/python bench/audit_vs_axe.py {' '.join(argv or sys.argv[1:])}".rstrip())
     return 0
 

@@ -82,6 +82,7 @@ class LoadResult:
     requests: int
     seconds: float
     req_per_s: float
+    # Latency of the requests that completed within the run (wrk counts no other).
     p50_ms: float
     p99_ms: float
     errors: int
@@ -408,9 +409,14 @@ def main(argv: list[str] | None = None) -> int:
         for server in reversed(servers):
             server.stop()
     print_table(results, args)
-    summary = {"args": vars(args), "results": [asdict(r) for r in results]}
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) at the end: {load:.2f} on {os.cpu_count()} cores")
+    summary = {"args": vars(args), "load_average": load, "results": [asdict(r) for r in results]}
     (OUT.parent / "serve_bench.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
-    return 1 if any(r.errors for r in results) else 0
+    stalled = [r for r in results if r.requests == 0]
+    for r in stalled:
+        print(f"serve_bench: {r.server} completed no {r.query} request in {r.seconds:.0f} s", file=sys.stderr)
+    return 1 if stalled or any(r.errors for r in results) else 0
 
 
 def print_table(results: list[LoadResult], args: argparse.Namespace) -> None:
