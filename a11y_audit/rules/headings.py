@@ -25,7 +25,7 @@ _NOT_A_HEADING_CONTEXT = ("table", "li", "blockquote", "figcaption", "dd", "dt",
 def heading_level(el: Tag) -> int:
     """The level a screen reader announces: aria-level when valid, else h1-h6, else 2 for role=heading."""
     level = attr(el, "aria-level")
-    if level is not None and level.strip().isdigit() and int(level) >= 1:
+    if level is not None and level.strip().isascii() and level.strip().isdecimal() and int(level) >= 1:
         return int(level)
     if el.name in HEADING_TAGS and role_of(el) in ("", "heading"):
         return int(el.name[1])

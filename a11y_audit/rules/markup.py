@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bs4 import Tag
@@ -12,6 +13,7 @@ from ..document import Document, normalize_space
 from ..model import Finding
 from ..registry import rule
 
+_NEGATIVE_INTEGER = re.compile(r"^\s*-0*[1-9][0-9]*\s*$")
 _ID_REFERENCES = ("aria-labelledby", "aria-describedby", "aria-controls", "aria-owns", "for", "headers")
 
 
@@ -65,7 +67,7 @@ def _iframe_applies(doc: Document, el: Tag) -> bool:
     if doc.is_hidden(el) or role_of(el) in PRESENTATIONAL:
         return False
     tabindex = attr(el, "tabindex")
-    return not (tabindex is not None and tabindex.strip().lstrip("-").isdigit() and int(tabindex) < 0)
+    return not (tabindex is not None and _NEGATIVE_INTEGER.match(tabindex) is not None)
 
 
 @rule(

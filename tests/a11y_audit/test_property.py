@@ -15,7 +15,8 @@ ATTRS = ["alt", "src", "href", "role", "lang", "id", "title", "aria-label", "ari
          "hidden", "tabindex", "type", "style", "aria-level", "data"]  # fmt: skip
 VALUES = st.one_of(
     st.sampled_from(["", " ", "img", "none", "presentation", "heading", "link", "en", "english", "x", "#a",
-                     "true", "image", "display:none", "2", "-1", "a.png", "IMG_01.jpg", "1200x800"]),
+                     "true", "image", "display:none", "2", "-1", "--1", "²", "٣", "a.png", "IMG_01.jpg",
+                     "1200x800"]),
     st.text(max_size=12),
 )  # fmt: skip
 
