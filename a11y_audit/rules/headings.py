@@ -18,7 +18,9 @@ from ..document import HEADING_TAGS, Document, normalize_space
 from ..model import Finding
 from ..registry import rule
 
-_SENTENCE_PUNCTUATION = re.compile(r"[.:;?!]\s|[.:;?!,]$|\"")
+# A sentence, not a title: a stop, question or exclamation inside, or punctuation at the end. A colon inside
+# is allowed ("Day three: the river").
+_SENTENCE_PUNCTUATION = re.compile(r"[.;?!]\s|[.:;?!,]$|[\"“”]")
 _NOT_A_HEADING_CONTEXT = ("table", "li", "blockquote", "figcaption", "dd", "dt", "td", "th")
 
 
@@ -176,7 +178,10 @@ def _only_bold(p: Tag) -> str | None:
         "failure F2). Whether it is meant as a heading is a judgement, so it is a warning."
     ),
     fix="Make it a real heading (## in Markdown) at the right level.",
-    bad=["**Opening times**\n\nWe open at nine every weekday and close at five."],
+    bad=[
+        "**Opening times**\n\nWe open at nine every weekday and close at five.",
+        "**Day three: the river**\n\nOn the last day we walked up the gorge.",
+    ],
     good=[
         "## Opening times\n\nWe open at nine every weekday.",
         "**Please bring your own cup.**\n\nThe café has run out.",
