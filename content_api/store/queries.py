@@ -11,13 +11,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Table,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -228,6 +231,40 @@ def _image(row: Any) -> ImageRecord:
     return ImageRecord(*row[: len(_IMAGE_COLUMNS)])
 
 
+# Lookups by key run on every request: their statements are built once, with an expanding bound
+# parameter for the keys, so each call skips building and coercing the query.
+
+
+def _keys(name: str = "keys") -> Any:
+    return bindparam(name, expanding=True)
+
+
+@cache
+def _posts_by_key_statement(scope: PostScope, column: str) -> Select[Any]:
+    return select(*_POST_COLUMNS).where(scope.visible(), posts.c[column].in_(_keys()))
+
+
+@cache
+def _people_of_posts_statement(table: Table) -> Select[Any]:
+    return (
+        select(*_PERSON_COLUMNS, table.c.post_id)
+        .select_from(people.join(table, table.c.person_id == people.c.id))
+        .where(table.c.post_id.in_(_keys("post_ids")))
+        .order_by(table.c.post_id, table.c.position, people.c.id)
+    )
+
+
+_TAGS_OF_POSTS = (
+    select(tags.c.id, tags.c.slug, tags.c.name, post_tags.c.post_id)
+    .select_from(tags.join(post_tags, post_tags.c.tag_id == tags.c.id))
+    .where(post_tags.c.post_id.in_(_keys("post_ids")))
+    .order_by(post_tags.c.post_id, post_tags.c.position, tags.c.id)
+)
+_PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(people.c.id.in_(_keys()))
+_PEOPLE_BY_SLUG = select(*_PERSON_COLUMNS).where(people.c.slug.in_(_keys()))
+_IMAGES_BY_ID = select(*_IMAGE_COLUMNS).where(images.c.id.in_(_keys()))
+
+
 # ---------------------------------------------------------------------------------------------------
 # Posts
 
@@ -236,16 +273,16 @@ def posts_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> di
     """The visible posts among `ids`, by id (invisible or unknown ids are absent)."""
     if not ids:
         return {}
-    query = select(*_POST_COLUMNS).where(scope.visible(), posts.c.id.in_(sorted(set(ids))))
-    return {record.id: record for record in map(_post, conn.execute(query))}
+    rows = conn.execute(_posts_by_key_statement(scope, "id"), {"keys": sorted(set(ids))})
+    return {record.id: record for record in map(_post, rows)}
 
 
 def posts_by_slugs(conn: Connection, scope: PostScope, slugs: Collection[str]) -> dict[str, PostRecord]:
     """The visible posts among `slugs`, by slug."""
     if not slugs:
         return {}
-    query = select(*_POST_COLUMNS).where(scope.visible(), posts.c.slug.in_(sorted(set(slugs))))
-    return {record.slug: record for record in map(_post, conn.execute(query))}
+    rows = conn.execute(_posts_by_key_statement(scope, "slug"), {"keys": sorted(set(slugs))})
+    return {record.slug: record for record in map(_post, rows)}
 
 
 def _filter_conditions(post_filter: PostFilter) -> list[ColumnElement[bool]]:
@@ -399,13 +436,7 @@ def _people_of_posts(
     result: dict[int, list[PersonRecord]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
-    query = (
-        select(*_PERSON_COLUMNS, table.c.post_id)
-        .select_from(people.join(table, table.c.person_id == people.c.id))
-        .where(table.c.post_id.in_(sorted(set(post_ids))))
-        .order_by(table.c.post_id, table.c.position, people.c.id)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(_people_of_posts_statement(table), {"post_ids": sorted(set(post_ids))}):
         result[row.post_id].append(_person(row))
     return result
 
@@ -425,13 +456,7 @@ def tags_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[
     result: dict[int, list[TagRecord]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
-    query = (
-        select(tags.c.id, tags.c.slug, tags.c.name, post_tags.c.post_id)
-        .select_from(tags.join(post_tags, post_tags.c.tag_id == tags.c.id))
-        .where(post_tags.c.post_id.in_(sorted(set(post_ids))))
-        .order_by(post_tags.c.post_id, post_tags.c.position, tags.c.id)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(_TAGS_OF_POSTS, {"post_ids": sorted(set(post_ids))}):
         result[row.post_id].append(TagRecord(row.id, row.slug, row.name))
     return result
 
@@ -443,15 +468,15 @@ def tags_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[
 def people_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, PersonRecord]:
     if not ids:
         return {}
-    query = select(*_PERSON_COLUMNS).where(people.c.id.in_(sorted(set(ids))))
-    return {record.id: record for record in map(_person, conn.execute(query))}
+    rows = conn.execute(_PEOPLE_BY_ID, {"keys": sorted(set(ids))})
+    return {record.id: record for record in map(_person, rows)}
 
 
 def people_by_slugs(conn: Connection, slugs: Collection[str]) -> dict[str, PersonRecord]:
     if not slugs:
         return {}
-    query = select(*_PERSON_COLUMNS).where(people.c.slug.in_(sorted(set(slugs))))
-    return {record.slug: record for record in map(_person, conn.execute(query))}
+    rows = conn.execute(_PEOPLE_BY_SLUG, {"keys": sorted(set(slugs))})
+    return {record.slug: record for record in map(_person, rows)}
 
 
 def people_page(conn: Connection, *, limit: int, after: PersonKey | None = None) -> list[PersonRecord]:
@@ -508,8 +533,8 @@ def tags_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> dic
 def images_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, ImageRecord]:
     if not ids:
         return {}
-    query = select(*_IMAGE_COLUMNS).where(images.c.id.in_(sorted(set(ids))))
-    return {record.id: record for record in map(_image, conn.execute(query))}
+    rows = conn.execute(_IMAGES_BY_ID, {"keys": sorted(set(ids))})
+    return {record.id: record for record in map(_image, rows)}
 
 
 def public_image_file(conn: Connection, scope: PostScope, path: str) -> ImageFile | None:
