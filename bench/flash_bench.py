@@ -1,11 +1,12 @@
 """Flash analysis speed on a generated animated GIF (default: 100 frames of 640 x 480).
 
 The GIF has a gradient background, a moving block and a full-frame brightness pulse, so the analysis sees
-transitions everywhere. Three timings, each the median of `--repeat` runs, measured in the same run:
+transitions everywhere. Three timings measured in the same run (medians of `--repeat` runs, except the
+slow last one, run once):
 
 * decode only: Pillow seeks and loads every frame (the floor any analysis pays);
 * inspect_image: what the audit and the importer run (bounded decoding, downscaling, flash analysis);
-* full resolution: the same analysis without downscaling, the naive way.
+* full resolution: the same analysis on every pixel of every frame, without downscaling (the naive way).
 
     python bench/flash_bench.py [--frames 100] [--size 640x480] [--repeat 5] [--budget 1.0]
 
@@ -20,12 +21,12 @@ import shlex
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from PIL import Image
 
-from a11y_audit.media import Limits, inspect_image
+from a11y_audit.media import FlashResult, analyse_flashes, effective_delay_ms, inspect_image
 
 
 def make_gif(frames: int, width: int, height: int) -> bytes:
@@ -50,9 +51,22 @@ def make_gif(frames: int, width: int, height: int) -> bytes:
 
 def decode_only(data: bytes) -> None:
     with Image.open(io.BytesIO(data)) as image:
-        for index in range(image.n_frames):
+        for index in range(getattr(image, "n_frames", 1)):
             image.seek(index)
             image.load()
+
+
+def full_resolution(data: bytes) -> FlashResult:
+    """The naive way: every frame converted and analysed pixel by pixel at full size."""
+    with Image.open(io.BytesIO(data)) as image:
+        size = image.size
+
+        def frames() -> Iterator[tuple[np.ndarray, float]]:
+            for index in range(getattr(image, "n_frames", 1)):
+                image.seek(index)
+                yield np.asarray(image.convert("RGB")), effective_delay_ms(image.info.get("duration"))
+
+        return analyse_flashes(frames(), display_size=(float(size[0]), float(size[1])), plays=0)
 
 
 def median_seconds(run: Callable[[], object], repeat: int) -> float:
@@ -80,10 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 
     data = make_gif(args.frames, width, height)
     facts = inspect_image(data, "bench.gif")
-    full = Limits(analysis_side=max(width, height))
     floor = median_seconds(lambda: decode_only(data), args.repeat)
     fast = median_seconds(lambda: inspect_image(data, "bench.gif"), args.repeat)
-    naive = median_seconds(lambda: inspect_image(data, "bench.gif", limits=full), max(1, args.repeat // 2))
+    naive = median_seconds(lambda: full_resolution(data), 1)  # slow: one run is enough to compare
 
     given = sys.argv[1:] if argv is None else argv
     command = " ".join(shlex.quote(part) for part in ["python", "bench/flash_bench.py", *given])

@@ -224,21 +224,38 @@ def verify_still(image: Image.Image, name: str) -> None:
         raise ImageError("unreadable", name, f"broken {image.format} data ({_reason(exc)})") from exc
 
 
-def analysis_grid(size: tuple[int, int], longest_side: int) -> tuple[int, int]:
-    """(width, height) of the downscaled grid a frame of `size` is analysed on."""
+def analysis_grid(
+    size: tuple[int, int],
+    longest_side: int,
+    display_size: tuple[float, float] | None = None,
+    finest_cell: float = 0.0,
+) -> tuple[int, int]:
+    """(width, height) of the downscaled grid a frame of `size` is analysed on.
+
+    The grid has at most `longest_side` cells on its longer side, and when `display_size` (CSS px) is
+    given, no cell is smaller than `finest_cell` CSS px on a side.
+    """
     width, height = size
     scale = min(1.0, longest_side / max(width, height))
+    if display_size is not None and finest_cell > 0:
+        scale = min(scale, display_size[0] / finest_cell / width, display_size[1] / finest_cell / height)
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def iter_frames(
-    image: Image.Image, count: int, name: str, limits: Limits, delays: list[float | None]
+    image: Image.Image,
+    count: int,
+    name: str,
+    limits: Limits,
+    delays: list[float | None],
+    grid: tuple[int, int] | None = None,
 ) -> Iterator[tuple[Pixels, float | None]]:
-    """Yield each frame downscaled to the analysis grid (sRGB 0..255, composited on white) with its delay.
+    """Yield each frame downscaled to `grid` (sRGB 0..255, composited on white) with its delay.
 
     The declared delay of each frame (ms, None when absent) is also appended to `delays` as it is read.
+    Without a `grid`, frames are downscaled to `limits.analysis_side` cells on the longer side.
     """
-    grid = analysis_grid(image.size, limits.analysis_side)
+    grid = grid or analysis_grid(image.size, limits.analysis_side)
     deadline = time.monotonic() + limits.max_seconds
     for index in range(count):
         if time.monotonic() > deadline:

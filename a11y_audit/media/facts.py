@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .decode import MEDIA_TYPES, Limits, frame_count, iter_frames, open_image, verify_still
+from .decode import MEDIA_TYPES, Limits, analysis_grid, frame_count, iter_frames, open_image, verify_still
 from .flash import FlashResult, FlashThresholds, analyse_flashes
 from .timing import AnimationTiming, effective_delay_ms, total_plays
 
@@ -69,12 +69,16 @@ def inspect_image(
         if count <= 1:
             verify_still(image, name)
             return still
+        thresholds = thresholds or FlashThresholds()
+        # Cells of at least 0.1 degree: patterns finer than that (dithering, noise) are averaged away, as
+        # WCAG's exception for fine balanced patterns allows.
+        grid = analysis_grid(image.size, limits.analysis_side, shown, thresholds.finest_pattern)
         loop = image.info.get("loop")
         plays = total_plays(image_format, loop if isinstance(loop, int) else None)
         declared: list[float | None] = []
         frames = (
             (pixels, effective_delay_ms(delay))
-            for pixels, delay in iter_frames(image, count, name, limits, declared)
+            for pixels, delay in iter_frames(image, count, name, limits, declared, grid)
         )
         flash = analyse_flashes(frames, display_size=shown, plays=plays, thresholds=thresholds)
     if len(declared) <= 1:

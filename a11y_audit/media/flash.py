@@ -12,6 +12,9 @@ The model, per cell of a downscaled frame grid:
   transitions inside any one-second window;
 * the flashing cells of one second fail when their combined displayed area inside any 10-degree field
   (341 x 256 CSS px, a 10-degree field at 1024 x 768) is more than a quarter of that field, 21,824 px².
+* frames are analysed on cells of at least 0.1 degree (3.41 CSS px), and a cell counts only if it also
+  flashes when averaged over half a degree around it, so fine balanced patterns (noise, dithering,
+  checkerboards), which WCAG exempts, cancel out.
 
 This is a screening heuristic in the spirit of PEAT and EA's IRIS, not a certification.
 """
@@ -68,6 +71,24 @@ class FlashThresholds:
     def max_transitions(self) -> int:
         """Transitions allowed in one second: each flash is two of them."""
         return 2 * self.max_flashes_per_second
+
+    @property
+    def smoothing(self) -> float:
+        """CSS px in half a degree of view (17 px): flashing must also show averaged over patches this wide.
+
+        WCAG exempts fine balanced patterns (noise, checkerboards of squares under 0.1 degree); averaging
+        over a wider patch exempts them reliably whatever the grid, at the price of also letting through
+        balanced patterns of 0.1 to 0.5 degree. Solid flashing areas are unaffected.
+        """
+        return self.field_size[0] * 0.05
+
+    @property
+    def finest_pattern(self) -> float:
+        """CSS px in 0.1 degree of view (a hundredth of the 10-degree field's width): 3.41 by default.
+
+        Balanced patterns finer than this (noise, checkerboards) are exempt from the thresholds.
+        """
+        return self.field_size[0] / 100
 
     @property
     def area_limit(self) -> float:
@@ -188,23 +209,30 @@ class _OneSecondCounter:
 
 
 class _KindTracker:
-    """The running worst result for one kind of flash."""
+    """The running worst result for one kind of flash, seen in one or more views of the frames.
 
-    def __init__(self, kind: FlashKind, shape: tuple[int, int], field: _FieldGeometry, limit: int) -> None:
+    A cell flashes too often only when it does so in every view at once: the cell itself, and the same
+    place smoothed over a wider patch (so fine balanced patterns, which cancel out there, are exempt).
+    """
+
+    def __init__(
+        self, kind: FlashKind, shape: tuple[int, int], views: int, field: _FieldGeometry, limit: int
+    ) -> None:
         self.kind = kind
-        self.counter = _OneSecondCounter(shape)
+        self.counters = [_OneSecondCounter(shape) for _ in range(views)]
         self.field = field
         self.limit = limit
         self.most_transitions = 0
         self.area = 0.0
         self.at_ms: float | None = None
 
-    def push(self, at_ms: float, transitions: NDArray[np.bool_]) -> None:
-        counts = self.counter.push(at_ms, transitions)
-        if not transitions.any():
+    def push(self, at_ms: float, transitions: list[NDArray[np.bool_]]) -> None:
+        counts = [counter.push(at_ms, seen) for counter, seen in zip(self.counters, transitions, strict=True)]
+        if not any(seen.any() for seen in transitions):
             return
-        self.most_transitions = max(self.most_transitions, int(counts.max()))
-        too_many = counts > self.limit
+        agreed = counts[0] if len(counts) == 1 else np.minimum.reduce(counts)
+        self.most_transitions = max(self.most_transitions, int(agreed.max()))
+        too_many = agreed > self.limit
         if too_many.any():
             area = self.field.worst_area(too_many)
             if area > self.area:
@@ -213,6 +241,65 @@ class _KindTracker:
 
     def measure(self, area_limit: float) -> FlashMeasure:
         return FlashMeasure(self.kind, self.most_transitions / 2, self.area, self.at_ms, area_limit)
+
+
+class _View:
+    """General and red transition trackers over one view (per-cell values) of the frames."""
+
+    def __init__(self, linear: FloatArray, thresholds: FlashThresholds) -> None:
+        t = thresholds
+        luminance, saturated = _measures(linear, t)
+        self.general = _PeakValleyTracker(luminance, t.luminance_change, t.darker_below)
+        self.red_value: _PeakValleyTracker | None = None
+        self.red_chroma: _RedChromaticityTracker | None = None
+        if t.red_model == "wcag21":
+            self.red_value = _PeakValleyTracker(red_value(linear, saturated), t.red_value_change, None)
+        else:
+            u, v = chromaticity_uv(linear)
+            self.red_chroma = _RedChromaticityTracker(u, v, saturated, t.red_chromaticity_change)
+        self.thresholds = t
+
+    def step(self, linear: FloatArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        luminance, saturated = _measures(linear, self.thresholds)
+        general = self.general.step(luminance)
+        if self.red_value is not None:
+            return general, self.red_value.step(red_value(linear, saturated))
+        assert self.red_chroma is not None
+        if not (saturated.any() or self.red_chroma.saturated.any()):
+            return general, np.zeros_like(saturated)  # no saturated red before or now: nothing can move
+        u, v = chromaticity_uv(linear)
+        return general, self.red_chroma.step(u, v, saturated)
+
+
+def _measures(linear: FloatArray, t: FlashThresholds) -> tuple[FloatArray, NDArray[np.bool_]]:
+    saturated = red_proportion(linear) >= np.float32(t.saturated_red - _EPSILON)
+    return relative_luminance(linear), saturated
+
+
+class _BoxSmoother:
+    """Mean over a `size` (rows, columns) patch around each cell, clipped at the edges (same shape out)."""
+
+    def __init__(self, grid: tuple[int, int], size: tuple[int, int]) -> None:
+        (self.row_lo, self.row_hi), (self.col_lo, self.col_hi) = (
+            _patch_bounds(n, k) for n, k in zip(grid, size, strict=True)
+        )
+        cells = (self.row_hi - self.row_lo)[:, None] * (self.col_hi - self.col_lo)[None, :]
+        self.scale = (1.0 / cells).astype(np.float32)[..., None]
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        # Separable: running sums down the rows, then across the columns.
+        rows, cols, channels = values.shape
+        down = np.zeros((rows + 1, cols, channels), dtype=np.float32)
+        np.cumsum(values, axis=0, out=down[1:])
+        by_rows = down[self.row_hi] - down[self.row_lo]
+        across = np.zeros((rows, cols + 1, channels), dtype=np.float32)
+        np.cumsum(by_rows, axis=1, out=across[:, 1:])
+        return (across[:, self.col_hi] - across[:, self.col_lo]) * self.scale
+
+
+def _patch_bounds(length: int, size: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    start = np.arange(length) - size // 2
+    return np.clip(start, 0, length), np.clip(start + size, 0, length)
 
 
 class _FieldGeometry:
@@ -254,55 +341,49 @@ class FlashAnalyser:
     """
 
     def __init__(self, display_size: tuple[float, float], thresholds: FlashThresholds | None = None) -> None:
-        if display_size[0] <= 0 or display_size[1] <= 0:
-            raise ValueError(f"display size must be positive, got {display_size}")
+        if not (0 < display_size[0] < math.inf and 0 < display_size[1] < math.inf):
+            raise ValueError(f"display size must be positive and finite, got {display_size}")
         self.display_size = display_size
         self.thresholds = thresholds or FlashThresholds()
         self.frames = 0
         self.clock_ms = 0.0
-        self._general: _PeakValleyTracker | None = None
-        self._red_value: _PeakValleyTracker | None = None
-        self._red_chroma: _RedChromaticityTracker | None = None
+        self._grid: tuple[int, int] | None = None
+        self._views: list[_View] = []
+        self._smoother: _BoxSmoother | None = None
         self._kinds: dict[FlashKind, _KindTracker] = {}
 
     def add(self, pixels: Pixels, duration_ms: float) -> None:
         """Analyse the next frame, shown for `duration_ms` from the end of the previous one."""
-        t = self.thresholds
         linear = srgb_to_linear(pixels)
-        luminance = relative_luminance(linear)
-        saturated = red_proportion(linear) >= np.float32(t.saturated_red - _EPSILON)
-        if self.frames == 0:
-            self._start(pixels.shape[0], pixels.shape[1], linear, luminance, saturated)
-        elif pixels.shape[:2] != self._kinds["general"].counter.counts.shape:
+        if self._grid is None:
+            self._start((pixels.shape[0], pixels.shape[1]), linear)
+        elif pixels.shape[:2] != self._grid:
             raise ValueError("all frames of one analysis must have the same grid size")
         else:
-            assert self._general is not None
-            self._kinds["general"].push(self.clock_ms, self._general.step(luminance))
-            self._kinds["red"].push(self.clock_ms, self._red_step(linear, saturated))
+            seen = [
+                view.step(values) for view, values in zip(self._views, self._view_values(linear), strict=True)
+            ]
+            self._kinds["general"].push(self.clock_ms, [general for general, _ in seen])
+            self._kinds["red"].push(self.clock_ms, [red for _, red in seen])
         self.frames += 1
         self.clock_ms += duration_ms
 
-    def _start(
-        self, rows: int, cols: int, linear: FloatArray, luminance: FloatArray, saturated: NDArray[np.bool_]
-    ) -> None:
-        t = self.thresholds
-        field = _FieldGeometry((rows, cols), self.display_size, t.field_size)
-        self._kinds = {
-            kind: _KindTracker(kind, (rows, cols), field, t.max_transitions) for kind in ("general", "red")
-        }
-        self._general = _PeakValleyTracker(luminance, t.luminance_change, t.darker_below)
-        if t.red_model == "wcag21":
-            self._red_value = _PeakValleyTracker(red_value(linear, saturated), t.red_value_change, None)
-        else:
-            u, v = chromaticity_uv(linear)
-            self._red_chroma = _RedChromaticityTracker(u, v, saturated, t.red_chromaticity_change)
+    def _view_values(self, linear: FloatArray) -> list[FloatArray]:
+        return [linear] if self._smoother is None else [linear, self._smoother(linear)]
 
-    def _red_step(self, linear: FloatArray, saturated: NDArray[np.bool_]) -> NDArray[np.bool_]:
-        if self._red_value is not None:
-            return self._red_value.step(red_value(linear, saturated))
-        assert self._red_chroma is not None
-        u, v = chromaticity_uv(linear)
-        return self._red_chroma.step(u, v, saturated)
+    def _start(self, grid: tuple[int, int], linear: FloatArray) -> None:
+        t = self.thresholds
+        self._grid = grid
+        cell_h, cell_w = self.display_size[1] / grid[0], self.display_size[0] / grid[1]
+        patch = (max(1, round(t.smoothing / cell_h)), max(1, round(t.smoothing / cell_w)))
+        if patch != (1, 1):
+            self._smoother = _BoxSmoother(grid, patch)
+        self._views = [_View(values, t) for values in self._view_values(linear)]
+        field = _FieldGeometry(grid, self.display_size, t.field_size)
+        self._kinds = {
+            kind: _KindTracker(kind, grid, len(self._views), field, t.max_transitions)
+            for kind in ("general", "red")
+        }
 
     def result(self) -> FlashResult:
         limit = self.thresholds.area_limit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from a11y_audit.media import FlashAnalyser, FlashThresholds, analyse_flashes, inspect_image
 from a11y_audit.media.colour import chromaticity_uv, red_proportion, relative_luminance, srgb_to_linear
@@ -178,3 +179,32 @@ def test_analyse_flashes_replays_only_a_bounded_opening():
 def test_display_size_must_be_positive():
     with pytest.raises(ValueError):
         FlashAnalyser((0, 10))
+
+
+def checkerboard(size: tuple[int, int], square: int, inverted: bool) -> Image.Image:
+    rows, cols = np.mgrid[0 : size[1], 0 : size[0]]
+    cells = (rows // square + cols // square + int(inverted)) % 2
+    return Image.fromarray((cells * 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize(("square", "verdict"), [(1, "pass"), (2, "pass"), (3, "pass"), (40, "fail")])
+def test_fine_balanced_patterns_are_exempt_but_coarse_ones_flash(square, verdict):
+    size = (400, 300)
+    frames = [checkerboard(size, square, inverted=i % 2 == 1) for i in range(8)]
+    assert inspect_image(encode(frames, 125), "checks.gif").flash_verdict == verdict
+
+
+def test_white_noise_is_a_fine_balanced_pattern():
+    rng = np.random.default_rng(7)
+    frames = [Image.fromarray((rng.integers(0, 2, (600, 800)) * 255).astype(np.uint8)) for _ in range(24)]
+    facts = inspect_image(encode(frames, 50, loop=0), "static.gif")
+    assert facts.flash is not None and not facts.flash.general.fails
+
+
+def test_a_square_just_under_the_area_limit_passes_and_just_over_fails():
+    for side, verdict in ((145, "pass"), (150, "fail")):  # 21,025 and 22,500 px² against 21,824
+        still = solid((400, 300), WHITE)
+        square = with_box((400, 300), WHITE, (17, 23, 17 + side, 23 + side), BLACK)
+        assert (
+            inspect_image(alternating(still, square, flashes_per_second=4), "sq.gif").flash_verdict == verdict
+        )
