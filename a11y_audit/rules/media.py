@@ -291,8 +291,8 @@ def _thresholds(options: dict[str, Any]) -> FlashThresholds:
         "state is below 0.8; a red flash is a change to or from a saturated red (WCAG 2.2's definition). "
         "More than three flashes in any one second fail when the flashing part covers more than a quarter "
         "of a 10-degree field of view (21,824 of 341 x 256 CSS px) as displayed. Looping animations are "
-        "checked while looping, with browser frame timings. This is a screening check, not a "
-        "certification."
+        "checked while looping, with browser frame timings. Fine balanced patterns (noise, dithering, small "
+        "checkerboards) are exempt, as WCAG allows. This is a screening check, not a certification."
     ),
     fix="Remove the flashing, slow it to three flashes a second or fewer, or show it much smaller.",
     bad=[f'<img src="{_FLASHING_GIF}" width="400" height="300" alt="Strobe light at the gig">'],
