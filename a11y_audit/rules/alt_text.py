@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from bs4 import Tag
+from bs4 import NavigableString, Tag
 
 from ..aria import (
     PRESENTATIONAL,
@@ -450,6 +450,28 @@ def alt_image_of(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.report(image.where, 'Alt text starts with "image of" or similar')
 
 
+def _markdown_caption(img: Tag) -> str | None:
+    """An italic line set as a caption right under an image: `![alt](x.jpg)` then `*caption*`."""
+    parent = img.parent
+    if parent is None or parent.name != "p" or img.find_parent("figure") is not None:
+        return None
+    after = img.next_sibling
+    while after is not None and (
+        (isinstance(after, NavigableString) and not after.strip())
+        or (isinstance(after, Tag) and after.name == "br")
+    ):
+        after = after.next_sibling
+    if isinstance(after, Tag) and after.name in ("em", "i"):
+        return after.get_text(" ")
+    if after is None:
+        nxt = parent.find_next_sibling(True)
+        if isinstance(nxt, Tag) and nxt.name == "p":
+            children = [c for c in nxt.children if not (isinstance(c, NavigableString) and not c.strip())]
+            if len(children) == 1 and isinstance(children[0], Tag) and children[0].name in ("em", "i"):
+                return children[0].get_text(" ")
+    return None
+
+
 @rule(
     id="ALT014",
     name="alt-same-as-caption",
@@ -463,6 +485,7 @@ def alt_image_of(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     fix='Make the alt describe the picture and let the caption add the context, or use alt="".',
     bad=[
         '<figure><img src="a.jpg" alt="Our new hall"><figcaption>Our new hall</figcaption></figure>',
+        "![The new hall](hall.jpg)\n*The new hall*\n",
         "---\nfeature_image:\n  src: a.jpg\n  alt: The new hall\n  caption: The new hall\n---\nText.\n",
     ],
     good=[
@@ -482,6 +505,11 @@ def alt_same_as_caption(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             alt = attr(img, "alt")
             if alt and _key(alt) == text:
                 yield ctx.report(img, "Alt text is the same as the caption")
+    for img in doc.images:
+        alt = attr(img, "alt")
+        written = _markdown_caption(img)
+        if alt and written is not None and _key(alt) == _key(written) and not doc.is_hidden(img):
+            yield ctx.report(img, "Alt text is the same as the caption")
     feature = doc.front_matter.get("feature_image")
     if (
         isinstance(feature, dict)
