@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     Table,
     and_,
@@ -285,45 +286,86 @@ def posts_by_slugs(conn: Connection, scope: PostScope, slugs: Collection[str]) -
     return {record.slug: record for record in map(_post, rows)}
 
 
-def _filter_conditions(post_filter: PostFilter) -> list[ColumnElement[bool]]:
+_FILTER_FIELDS = ("tag_slug", "author_slug", "person_slug", "published_after", "published_before")
+
+
+def _filter_shape(post_filter: PostFilter) -> tuple[str, ...]:
+    """Which conditions of `post_filter` are set: statements are built once per shape."""
+    return tuple(name for name in _FILTER_FIELDS if getattr(post_filter, name) is not None)
+
+
+def _filter_params(post_filter: PostFilter) -> dict[str, Any]:
+    return {
+        name: getattr(post_filter, name) for name in _FILTER_FIELDS if getattr(post_filter, name) is not None
+    }
+
+
+def _filter_conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if post_filter.tag_slug is not None:
+    if "tag_slug" in shape:
         conditions.append(
             exists()
             .where(post_tags.c.post_id == posts.c.id, post_tags.c.tag_id == tags.c.id)
-            .where(tags.c.slug == post_filter.tag_slug)
+            .where(tags.c.slug == bindparam("tag_slug"))
         )
-    if post_filter.author_slug is not None:
+    if "author_slug" in shape:
         conditions.append(
             exists()
             .where(post_authors.c.post_id == posts.c.id, post_authors.c.person_id == people.c.id)
-            .where(people.c.slug == post_filter.author_slug)
+            .where(people.c.slug == bindparam("author_slug"))
         )
-    if post_filter.person_slug is not None:
+    if "person_slug" in shape:
         conditions.append(
             exists()
             .where(post_people.c.post_id == posts.c.id, post_people.c.person_id == people.c.id)
-            .where(people.c.slug == post_filter.person_slug)
+            .where(people.c.slug == bindparam("person_slug"))
         )
-    if post_filter.published_after is not None:
-        conditions.append(posts.c.published_at >= post_filter.published_after)
-    if post_filter.published_before is not None:
-        conditions.append(posts.c.published_at < post_filter.published_before)
+    published_at_type = posts.c.published_at.type
+    if "published_after" in shape:
+        conditions.append(posts.c.published_at >= bindparam("published_after", type_=published_at_type))
+    if "published_before" in shape:
+        conditions.append(posts.c.published_at < bindparam("published_before", type_=published_at_type))
     return conditions
 
 
-def _after_condition(order: PostOrder, after: PostKey | None) -> list[ColumnElement[bool]]:
-    if after is None:
+def _after_condition(order: PostOrder, has_after: bool) -> list[ColumnElement[bool]]:
+    if not has_after:
         return []
     position = tuple_(posts.c.published_at, posts.c.id)
-    target = tuple_(literal(after.published_at, posts.c.published_at.type), literal(after.id))
+    target = tuple_(
+        bindparam("after_published_at", type_=posts.c.published_at.type),
+        bindparam("after_id", type_=Integer()),
+    )
     return [position < target if order is PostOrder.PUBLISHED_DESC else position > target]
+
+
+def _after_params(after: PostKey | None) -> dict[str, Any]:
+    if after is None:
+        return {}
+    return {"after_published_at": after.published_at, "after_id": after.id}
 
 
 def _order_by(order: PostOrder) -> tuple[Any, Any]:
     if order is PostOrder.PUBLISHED_DESC:
         return posts.c.published_at.desc(), posts.c.id.desc()
     return posts.c.published_at.asc(), posts.c.id.asc()
+
+
+@cache
+def _post_page_statement(
+    scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
+) -> Select[Any]:
+    return (
+        select(*_POST_COLUMNS)
+        .where(scope.visible(), *_filter_conditions(shape), *_after_condition(order, has_after))
+        .order_by(*_order_by(order))
+        .limit(bindparam("limit", type_=Integer()))
+    )
+
+
+@cache
+def _count_posts_statement(scope: PostScope, shape: tuple[str, ...]) -> Select[Any]:
+    return select(func.count()).select_from(posts).where(scope.visible(), *_filter_conditions(shape))
 
 
 def post_page(
@@ -336,19 +378,15 @@ def post_page(
     after: PostKey | None = None,
 ) -> list[PostRecord]:
     """Up to `limit` visible posts matching `post_filter`, in `order`, starting after `after`."""
-    query = (
-        select(*_POST_COLUMNS)
-        .where(scope.visible(), *_filter_conditions(post_filter), *_after_condition(order, after))
-        .order_by(*_order_by(order))
-        .limit(limit)
-    )
-    return [_post(row) for row in conn.execute(query)]
+    statement = _post_page_statement(scope, _filter_shape(post_filter), order, after is not None)
+    params = {**_filter_params(post_filter), **_after_params(after), "limit": limit}
+    return [_post(row) for row in conn.execute(statement, params)]
 
 
 def count_posts(conn: Connection, scope: PostScope, post_filter: PostFilter) -> int:
     """How many visible posts match `post_filter`."""
-    query = select(func.count()).select_from(posts).where(scope.visible(), *_filter_conditions(post_filter))
-    return int(conn.execute(query).scalar_one())
+    statement = _count_posts_statement(scope, _filter_shape(post_filter))
+    return int(conn.execute(statement, _filter_params(post_filter)).scalar_one())
 
 
 def _link_table(link: PostLink) -> Any:
@@ -381,12 +419,14 @@ def post_pages_by_parent(
             func.row_number().over(partition_by=parent, order_by=_order_by(order)).label("position"),
         )
         .select_from(posts.join(table, table.c.post_id == posts.c.id))
-        .where(scope.visible(), parent.in_(sorted(set(parent_ids))), *_after_condition(order, after))
+        .where(
+            scope.visible(), parent.in_(sorted(set(parent_ids))), *_after_condition(order, after is not None)
+        )
         .subquery()
     )
     query = select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.parent_id, ranked.c.position)
     pages: dict[int, list[PostRecord]] = {parent_id: [] for parent_id in parent_ids}
-    for row in conn.execute(query):
+    for row in conn.execute(query, _after_params(after)):
         pages[row.parent_id].append(_post(row))
     return pages
 
