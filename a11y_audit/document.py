@@ -154,6 +154,10 @@ class Document:
         """Hidden from everyone (hidden attribute, inline display:none) or from assistive technology."""
         return id(el) in self._index.hidden
 
+    def is_not_rendered(self, el: Tag) -> bool:
+        """Hidden from everyone: `hidden`, inline display:none or visibility:hidden (not aria-hidden)."""
+        return id(el) in self._index.not_rendered
+
     def by_id(self, ident: str) -> list[Tag]:
         return self._index.ids.get(ident, [])
 
@@ -237,6 +241,7 @@ class _Index:
     by_tag: dict[str, list[Tag]]
     order: dict[int, int]
     hidden: set[int]
+    not_rendered: set[int]
     ids: dict[str, list[Tag]]
     with_attr: dict[str, list[Tag]]
     comments: list[Comment]
@@ -247,6 +252,7 @@ class _Index:
         by_tag: dict[str, list[Tag]] = {}
         order: dict[int, int] = {}
         hidden: set[int] = set()
+        not_rendered: set[int] = set()
         ids: dict[str, list[Tag]] = {}
         with_attr: dict[str, list[Tag]] = {}
         comments: list[Comment] = []
@@ -262,11 +268,22 @@ class _Index:
                 if isinstance(ident, str) and ident:
                     ids.setdefault(ident, []).append(node)
                 parent = node.parent
-                if (parent is not None and id(parent) in hidden) or _hides(node):
+                parent_id = id(parent) if parent is not None else 0
+                if parent_id in hidden or _hides(node):
                     hidden.add(id(node))
+                    if parent_id in not_rendered or _not_rendered(node):
+                        not_rendered.add(id(node))
             elif isinstance(node, Comment):
                 comments.append(node)
-        return cls(elements, by_tag, order, hidden, ids, with_attr, comments)
+        return cls(elements, by_tag, order, hidden, not_rendered, ids, with_attr, comments)
+
+
+def _not_rendered(el: Tag) -> bool:
+    attrs = el.attrs
+    if "hidden" in attrs or el.name in ("template", "script", "style", "noscript"):
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and _DISPLAY_NONE.search(style) is not None
 
 
 def _hides(el: Tag) -> bool:

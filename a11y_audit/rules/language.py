@@ -155,8 +155,8 @@ def _has_own_content(doc: Document, el: Tag) -> bool:
         if isinstance(node, Comment):
             continue
         if isinstance(node, NavigableString):
-            if not node.strip():
-                continue
+            if not node.strip() or (node.parent is not None and doc.is_not_rendered(node.parent)):
+                continue  # text neither shown nor in the accessibility tree takes no language
             owner = node.parent
         elif isinstance(node, Tag) and node.name in ("img", "area") and accessible_name(doc, node):
             owner = node

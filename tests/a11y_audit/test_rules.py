@@ -121,6 +121,19 @@ def test_language_of_posts_and_parts() -> None:
     ]
 
 
+def test_lang_on_text_nobody_can_see_or_hear_is_not_judged() -> None:
+    hidden = '<p lang="hidden"><span style="display: none">Text</span></p>'
+    assert rules_for(hidden, "html", ("LNG004",)) == []
+    aria_hidden = '<p lang="hidden"><span aria-hidden="true">Text</span></p>'
+    assert rules_for(aria_hidden, "html", ("LNG004",)) == ["LNG004"]
+
+
+def test_aria_label_is_judged_instead_of_alt() -> None:
+    named = '<img src="a/IMG_2041.jpg" alt="IMG_2041.jpg" aria-label="The team at the fair">'
+    assert rules_for(named, "html", ("alt-text",)) == []
+    assert rules_for('<img src="a.jpg" alt="The team" aria-label="image">', "html", ("ALT011",)) == ["ALT011"]
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
