@@ -11,7 +11,7 @@ The model, per cell of a downscaled frame grid:
 * a flash is a pair of opposing transitions, so more than three flashes in one second is seven or more
   transitions inside any one-second window;
 * the flashing cells of one second fail when their combined displayed area inside any 10-degree field
-  (341 x 256 CSS px, a 10-degree field at 1024 x 768) is more than a quarter of that field, 21,824 px².
+  (341 x 256 CSS px, a 10-degree field at 1024 x 768) is more than a quarter of that field, 21,824 px²;
 * frames are analysed on cells of at least 0.1 degree (3.41 CSS px), and a cell counts only if it also
   flashes when averaged over half a degree around it, so fine balanced patterns (noise, dithering,
   checkerboards), which WCAG exempts, cancel out.
