@@ -120,8 +120,18 @@ def _text_alternative(
     return title if title and title.strip() else ""
 
 
+_DEFAULT_BUTTON_LABELS = {"submit": "Submit", "reset": "Reset"}
+
+
 def _native_name(doc: Document, el: Tag) -> str:
     name = el.name
+    if name == "input":
+        kind = str(el.get("type", "")).strip().lower()
+        if kind in ("submit", "reset", "button"):
+            value = attr(el, "value")
+            if value is not None and value.strip():
+                return value
+            return _DEFAULT_BUTTON_LABELS.get(kind, "")
     if name in ("img", "area") or (name == "input" and str(el.get("type", "")).lower() == "image"):
         alt = attr(el, "alt")
         if alt is not None:

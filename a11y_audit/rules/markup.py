@@ -161,3 +161,65 @@ def table_header_empty(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if cells and cells[0] is th and row is first_row:
             continue  # the corner cell above row headers
         yield ctx.report(th, "Table header cell is empty")
+
+
+_INPUT_BUTTONS = frozenset({"submit", "reset", "button"})
+
+
+def _buttons(doc: Document) -> Iterator[Tag]:
+    for el in doc.by_tag("button"):
+        role = role_of(el)
+        if role in ("", "button") or (role in PRESENTATIONAL and not el.has_attr("disabled")):
+            yield el
+    for el in doc.by_tag("input"):
+        if str(el.get("type", "")).strip().lower() in _INPUT_BUTTONS and role_of(el) in ("", "button"):
+            yield el
+    for el in doc.with_attr("role"):
+        if el.name not in ("button", "input") and role_of(el) == "button":
+            yield el
+
+
+@rule(
+    id="MKP005",
+    name="button-missing-name",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["97a4e1"],
+    summary="A button has no text or label.",
+    why=(
+        "A screen reader announces it only as 'button', and voice-control users cannot name it. An "
+        "embedded sign-up or donation form needs named buttons (ACT rule 'Button has non-empty accessible "
+        "name')."
+    ),
+    fix="Put words in the button, or give an icon-only button an aria-label saying what it does.",
+    bad=['<button type="submit"></button>', '<span role="button" tabindex="0"></span>'],
+    good=['<button type="submit">Sign up</button>', '<button aria-label="Close"><svg></svg></button>'],
+)
+def button_missing_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in _buttons(doc):
+        if not doc.is_hidden(el) and not accessible_name(doc, el):
+            yield ctx.report(el, "Button has no text or label")
+
+
+@rule(
+    id="MKP006",
+    name="summary-missing-name",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["2t702h"],
+    summary="The summary of a <details> disclosure has no text.",
+    why=(
+        "The summary is the control readers press to open the details; without text a screen reader "
+        "announces an unnamed button (ACT rule 'Summary element has non-empty accessible name')."
+    ),
+    fix="Write what the hidden part holds in the <summary>, e.g. <summary>Opening times</summary>.",
+    bad=["<details><summary></summary><p>Open nine to five.</p></details>"],
+    good=["<details><summary>Opening times</summary><p>Open nine to five.</p></details>"],
+)
+def summary_missing_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for details in doc.by_tag("details"):
+        first = next((c for c in details.children if isinstance(c, Tag) and c.name == "summary"), None)
+        if first is None or doc.is_hidden(first) or role_of(first) not in ("", *PRESENTATIONAL):
+            continue
+        if not accessible_name(doc, first):
+            yield ctx.report(first, "Disclosure summary has no text")
