@@ -223,3 +223,41 @@ def summary_missing_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if not accessible_name(doc, first):
             yield ctx.report(first, "Disclosure summary has no text")
+
+
+@rule(
+    id="MKP007",
+    name="table-headers-attribute-broken",
+    severity="error",
+    wcag=["1.3.1"],
+    act=["a25f45"],
+    summary="A table cell's headers attribute points at something that is not a cell of the same table.",
+    why=(
+        "Screen readers read the cells named in headers before each value; a wrong id, a cell of another "
+        "table or the cell itself leaves the value without its header (WCAG technique H43; ACT rule "
+        "'Headers attribute specified on a cell refers to cells in the same table element')."
+    ),
+    fix="Make each id in headers the id of a header cell in the same table, or use scope on the <th>.",
+    bad=[
+        '<table><tr><th id="cost">Cost</th></tr><tr><td headers="price">£5</td></tr></table>',
+    ],
+    good=['<table><tr><th id="cost">Cost</th></tr><tr><td headers="cost">£5</td></tr></table>'],
+)
+def table_headers_attribute_broken(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for cell in doc.with_attr("headers"):
+        if cell.name not in ("td", "th"):
+            continue
+        table = cell.find_parent("table")
+        if table is None or doc.is_hidden(table) or role_of(table) not in ("", "table", "grid", "treegrid"):
+            continue
+        for ident in (attr(cell, "headers") or "").split():
+            targets = doc.by_id(ident)
+            target = targets[0] if targets else None
+            if (
+                target is None
+                or target is cell
+                or target.name not in ("td", "th")
+                or target.find_parent("table") is not table
+            ):
+                yield ctx.report(cell, f'headers="{ident[:30]}" is not a header cell of this table')
+                break
