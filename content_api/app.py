@@ -17,6 +17,8 @@ from content_api.http.graphql import GraphQLEndpoint
 from content_api.http.health import HealthEndpoint
 from content_api.http.images import ImageEndpoint
 from content_api.schema.schema import schema
+from content_api.services.publishing import server_config
+from content_api.services.scheduler import BackgroundWork
 from content_api.settings import Settings
 from content_api.store.db import make_engine
 
@@ -59,7 +61,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # collector's full passes, which otherwise show up as pauses in tail latency.
         gc.collect()
         gc.freeze()
+        background = BackgroundWork(engine, server_config())
+        background.start()
         yield
+        background.stop()
         if owns_engine:
             engine.dispose()
 

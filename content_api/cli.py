@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from content_api.content import ContentError, ImportSummary, export_store, import_folder
+from content_api.content import ContentError, ImportSummary, export_store
 from content_api.content.demo import load_demo
+from content_api.publishing_cli import PARSERS as EDITORIAL_PARSERS
+from content_api.publishing_cli import add_import_config_option, run_gated_import
 from content_api.serve import add_export_schema_parser, add_serve_parser
 from content_api.store.db import (
     DatabaseUnavailable,
@@ -87,15 +89,10 @@ def run_migrate(args: argparse.Namespace) -> int:
 def add_import_parser(commands: Commands) -> None:
     parser = commands.add_parser("import", help="load a content folder (people.yaml, posts/, images/)")
     parser.add_argument("directory", metavar="DIR", type=Path, help="the content folder")
+    add_import_config_option(parser)
     _add_database_url(parser)
-    parser.set_defaults(handler=run_import)
-
-
-def run_import(args: argparse.Namespace) -> int:
-    engine = _engine(args, needs_schema=True)
-    summary = import_folder(engine, args.directory)
-    print(f"imported {_summary_line(summary)}")
-    return 0
+    # Published posts go live only when they pass the audit; the others are stored as drafts (exit 1).
+    parser.set_defaults(handler=run_gated_import)
 
 
 def add_export_parser(commands: Commands) -> None:
@@ -133,6 +130,7 @@ PARSERS: list[Callable[[Commands], None]] = [
     add_export_parser,
     add_demo_parser,
     add_export_schema_parser,
+    *EDITORIAL_PARSERS,
 ]
 
 

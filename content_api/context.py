@@ -9,7 +9,9 @@ from typing import TypeVar
 from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
+from content_api.schema.editorial import EditorialLoaders
 from content_api.schema.loaders import Loaders
+from content_api.services.auth import ANONYMOUS, Principal
 from content_api.store.queries import PostScope
 
 T = TypeVar("T")
@@ -48,8 +50,22 @@ class Context:
     loaders: Loaders
     # Base of absolute image URLs, without a trailing slash ("https://news.example.org").
     image_base_url: str
+    # Who sent the request (an API key and its scopes, or anonymous), and what mutations write with.
+    principal: Principal
+    engine: Engine
+    editorial: EditorialLoaders
 
     @classmethod
-    def create(cls, engine: Engine, scope: PostScope, image_base_url: str) -> Context:
+    def create(
+        cls, engine: Engine, scope: PostScope, image_base_url: str, principal: Principal = ANONYMOUS
+    ) -> Context:
         db = RequestDatabase(engine)
-        return cls(db=db, scope=scope, loaders=Loaders(db.run, scope), image_base_url=image_base_url)
+        return cls(
+            db=db,
+            scope=scope,
+            loaders=Loaders(db.run, scope),
+            image_base_url=image_base_url,
+            principal=principal,
+            engine=engine,
+            editorial=EditorialLoaders(db.run),
+        )

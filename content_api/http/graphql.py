@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from graphql import GraphQLError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -22,17 +22,19 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from content_api.context import Context
+from content_api.context import Context, RequestDatabase
 from content_api.http.negotiation import JSON, accepts_html, choose_media_type
 from content_api.schema.errors import Stage, format_error, is_expected
 from content_api.schema.permissions import scope_for_request
 from content_api.schema.schema import ContentSchema
+from content_api.services.auth import ANONYMOUS, AuthenticationFailed, Principal, authenticate
 from content_api.settings import Settings
 
 # A query document with its variables is small; anything bigger is not a GraphQL request.
 MAX_BODY_BYTES = 1_000_000
 
 BAD_REQUEST = "BAD_REQUEST"
+UNAUTHENTICATED = "UNAUTHENTICATED"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 
 
@@ -135,7 +137,14 @@ class GraphQLEndpoint:
             if request.method in ("GET", "HEAD")
             else {OperationType.QUERY, OperationType.MUTATION}
         )
-        context = Context.create(self.engine, scope_for_request(request), self._image_base_url(request))
+        try:
+            principal = await self._principal(request)
+        except AuthenticationFailed as error:
+            problem = RequestProblem(401, str(error), UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
+            return self._problem_response(problem, media_type)
+        context = Context.create(
+            self.engine, scope_for_request(request, principal), self._image_base_url(request), principal
+        )
         try:
             result = await self.schema.execute(
                 params.query,
@@ -157,6 +166,16 @@ class GraphQLEndpoint:
             problem = RequestProblem(400, error.as_http_error_reason(), "GRAPHQL_VALIDATION_FAILED")
             return self._problem_response(problem, media_type, status_for_json=200)
         return self._result_response(result, media_type)
+
+    async def _principal(self, request: Request) -> Principal:
+        header = request.headers.get("authorization")
+        if header is None:
+            return ANONYMOUS
+
+        def check(conn: Connection) -> Principal:
+            return authenticate(conn, header)
+
+        return await RequestDatabase(self.engine).run(check)
 
     def _image_base_url(self, request: Request) -> str:
         if self.settings.public_url:

@@ -10,9 +10,11 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.extensions.max_aliases import create_validator as create_alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as create_depth_rule
 from strawberry.printer import print_schema
+from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
 
 from content_api.schema.errors import log_unexpected
+from content_api.schema.mutations import EditorialQuery, Mutation
 from content_api.schema.queries import Query
 from content_api.schema.types import Person, Post, Tag
 
@@ -42,7 +44,8 @@ class ContentSchema(strawberry.Schema):
 
 def build_schema() -> ContentSchema:
     return ContentSchema(
-        query=Query,
+        query=merge_types("Query", (Query, EditorialQuery)),
+        mutation=Mutation,
         types=[Post, Person, Tag],
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),

@@ -13,6 +13,9 @@ from urllib.parse import quote
 import strawberry
 
 from content_api.context import Context
+from content_api.schema import editorial
+from content_api.schema.audit_types import AuditReport
+from content_api.schema.editorial import PostStatus
 from content_api.schema.loaders import ParentPostsKey
 from content_api.schema.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -180,6 +183,22 @@ class Post(Node):
     async def tags(self, info: Info) -> list[Tag]:
         records = await info.context.loaders.tags_of_post.load(self.record.id)
         return [Tag.from_record(record) for record in records]
+
+    @strawberry.field(description="Only PUBLISHED for anonymous readers; a read:drafts key sees drafts too.")
+    async def status(self, info: Info) -> PostStatus:
+        return await editorial.post_status(info, self.record.id)
+
+    @strawberry.field(description="Bumped on every change; send it back with updatePost.")
+    async def version(self, info: Info) -> int:
+        return await editorial.post_version(info, self.record.id)
+
+    @strawberry.field(description="When a scheduled post goes live (after passing the audit then).")
+    async def scheduled_at(self, info: Info) -> datetime | None:
+        return await editorial.post_scheduled_at(info, self.record.id)
+
+    @strawberry.field(description="The latest stored accessibility audit of the post. Needs read:drafts.")
+    async def audit(self, info: Info) -> AuditReport | None:
+        return await editorial.post_audit(info, self.record.id)
 
 
 async def _parent_posts(

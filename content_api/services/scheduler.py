@@ -53,3 +53,21 @@ class Scheduler:
             except Exception:  # a database hiccup must not end the thread; the next pass tries again
                 logger.exception("scheduled publishing pass failed")
             self._stop.wait(self._interval)
+
+
+class BackgroundWork:
+    """The server's background threads: scheduled publishing and webhook delivery."""
+
+    def __init__(self, engine: Engine, config: Config, *, schedule_interval: float = CHECK_SECONDS) -> None:
+        from content_api.services.webhooks import Dispatcher
+
+        self.scheduler = Scheduler(engine, config, interval=schedule_interval)
+        self.dispatcher = Dispatcher(engine)
+
+    def start(self) -> None:
+        self.scheduler.start()
+        self.dispatcher.start()
+
+    def stop(self) -> None:
+        self.scheduler.stop()
+        self.dispatcher.stop()
