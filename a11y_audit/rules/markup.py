@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bs4 import Tag
+from bs4 import Comment, Tag
 
 from ..aria import PRESENTATIONAL, accessible_name, attr, is_presentational, role_of
 from ..context import RuleContext
@@ -261,3 +261,81 @@ def table_headers_attribute_broken(doc: Document, ctx: RuleContext) -> Iterator[
             ):
                 yield ctx.report(cell, f'headers="{ident[:30]}" is not a header cell of this table')
                 break
+
+
+_FIELD_ROLES = frozenset(
+    {
+        "checkbox", "combobox", "listbox", "menuitemcheckbox", "menuitemradio", "radio", "searchbox",
+        "slider", "spinbutton", "switch", "textbox",
+    }
+)  # fmt: skip
+_NOT_FIELDS = frozenset({"hidden", "button", "submit", "reset", "image"})
+
+
+def _form_fields(doc: Document) -> Iterator[Tag]:
+    seen: set[int] = set()
+    for el in doc.by_tag("input", "select", "textarea"):
+        if el.name == "input" and str(el.get("type", "")).strip().lower() in _NOT_FIELDS:
+            continue
+        role = role_of(el)
+        if role in PRESENTATIONAL and el.has_attr("disabled"):
+            continue
+        if role and role not in PRESENTATIONAL and role not in _FIELD_ROLES:
+            continue
+        seen.add(id(el))
+        yield el
+    for el in doc.with_attr("role"):
+        if id(el) not in seen and role_of(el) in _FIELD_ROLES:
+            yield el
+
+
+def _label_text(doc: Document, label: Tag) -> str:
+    parts = []
+    for node in label.descendants:
+        if isinstance(node, Tag | Comment) or node.find_parent(("select", "textarea", "option")) is not None:
+            continue
+        parent = node.parent
+        if parent is not None and not doc.is_hidden(parent):
+            parts.append(str(node))
+    return normalize_space(" ".join(parts))
+
+
+def _field_name(doc: Document, el: Tag) -> str:
+    name = accessible_name(doc, el)
+    if name or el.name not in ("input", "select", "textarea"):
+        return name
+    ident = attr(el, "id")
+    if ident:
+        for label in doc.by_tag("label"):
+            if attr(label, "for") == ident and _label_text(doc, label):
+                return _label_text(doc, label)
+    wrapping = el.find_parent("label")
+    if wrapping is not None and not wrapping.has_attr("for") and _label_text(doc, wrapping):
+        return _label_text(doc, wrapping)
+    placeholder = attr(el, "placeholder")
+    return placeholder.strip() if placeholder else ""
+
+
+@rule(
+    id="MKP008",
+    name="form-field-missing-label",
+    severity="error",
+    wcag=["1.3.1", "4.1.2"],
+    act=["e086e5"],
+    summary="A form field (text box, list, checkbox) has no label.",
+    why=(
+        "Without a label, a screen reader announces 'edit text' and nobody knows what to type; a label "
+        "that is only nearby text is not tied to the field (WCAG technique H44; ACT rule 'Form field has "
+        "non-empty accessible name')."
+    ),
+    fix='Add <label for="field-id">What to enter</label>, or wrap the field in its <label>.',
+    bad=['<p>Email</p><input type="email" name="email">'],
+    good=[
+        '<label for="email">Email</label><input type="email" id="email">',
+        '<label>Email <input type="email"></label>',
+    ],
+)
+def form_field_missing_label(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in _form_fields(doc):
+        if not doc.is_hidden(el) and not _field_name(doc, el):
+            yield ctx.report(el, "Form field has no label")

@@ -9,10 +9,12 @@ from a11y_audit import AuditInputError, Severity, audit_source
 
 TAGS = [
     "p", "div", "span", "a", "img", "h1", "h2", "h4", "svg", "title", "table", "tr", "td", "th", "figure",
-    "figcaption", "iframe", "object", "area", "input", "strong", "li", "ul", "html", "body",
+    "figcaption", "iframe", "object", "area", "input", "strong", "li", "ul", "html", "body", "label",
+    "select", "textarea", "button", "details", "summary", "map", "picture",
 ]  # fmt: skip
 ATTRS = ["alt", "src", "href", "role", "lang", "id", "title", "aria-label", "aria-labelledby", "aria-hidden",
-         "hidden", "tabindex", "type", "style", "aria-level", "data"]  # fmt: skip
+         "hidden", "tabindex", "type", "style", "aria-level", "data", "headers", "for", "value",
+         "placeholder", "disabled"]  # fmt: skip
 VALUES = st.one_of(
     st.sampled_from(["", " ", "img", "none", "presentation", "heading", "link", "en", "english", "x", "#a",
                      "true", "image", "display:none", "2", "-1", "--1", "²", "٣", "a.png", "IMG_01.jpg",
