@@ -627,7 +627,8 @@ def _defect_block(
     if defect == "click-here":
         return f"Tickets for the next event are free. To book a place, [click here]({SITE}/events/book)."
     if defect == "skipped-heading":
-        return f"#### {writer.slots().sentence(rng.choice(writer.topic.activity))} this {rng.choice(MONTHS)}"
+        # Level 5 under a level-2 or level-3 section always skips a level.
+        return f"##### {writer.slots().sentence(rng.choice(writer.topic.activity))} this {rng.choice(MONTHS)}"
     if defect == "empty-heading":
         return "##"
     if defect == "long-sentence":

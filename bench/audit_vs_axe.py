@@ -51,6 +51,12 @@ DEFECT_FAMILIES = {
     "pronouns-without-consent": "pronouns",
     "preferred-pronouns": "pronouns",
 }
+# The axe-core rule that reports each kind of defect, where axe-core has one.
+AXE_RULE_FOR_DEFECT = {
+    "missing-alt": "image-alt",
+    "skipped-heading": "heading-order",
+    "empty-heading": "empty-heading",
+}
 # axe-core rules grouped by the same families (rules outside these groups are counted apart).
 AXE_FAMILIES = {
     "image-alt": "alt-text",
@@ -183,7 +189,8 @@ class AxeResult:
     wall_s: float
     peak_mib: float
     violations: Counter[str] = field(default_factory=Counter)
-    # Per article (same order as the files): violating nodes per family.
+    # Per article (same order as the files): violating nodes per rule and per family.
+    per_rule: list[Counter[str]] = field(default_factory=list)
     families: list[Counter[str]] = field(default_factory=list)
 
 
@@ -217,6 +224,7 @@ def run_axe(html_files: list[Path]) -> AxeResult:
         wall_s=wall,
         peak_mib=memory.peak_mib,
         violations=violations,
+        per_rule=[Counter(record["violations"]) for record in records],
         families=families,
     )
 
@@ -278,10 +286,12 @@ def run_audit(html_files: list[Path], written: list[articles.Article]) -> AuditR
 
 
 def detection_table(written: list[articles.Article], axe: AxeResult | None, audit: AuditResult | None) -> str:
-    """Per kind of defect: in how many articles each tool reported something of the matching family.
+    """Per kind of defect: in how many articles each tool reported it.
 
-    A tool is credited with an article's defect when the article has at least as many reports of that
-    family as it has defects of that family (for the audit: reports beyond those on the clean version).
+    Each kind occurs at most once per article. axe-core is credited when its rule for that kind, if it
+    has one, reports at least one node in the article. The audit is credited when the article has at
+    least as many findings of the defect's family beyond those on its clean version as it has defects
+    of that family.
     """
     rows = [
         "| defect written | articles | axe-core flagged | a11y-audit flagged |",
@@ -292,15 +302,21 @@ def detection_table(written: list[articles.Article], axe: AxeResult | None, audi
         if not having:
             continue
         cells = []
-        for per_article in (axe.families if axe else None, audit.added if audit else None):
-            if per_article is None:
-                cells.append("not run")
-                continue
+        if axe is None:
+            cells.append("not run")
+        elif defect not in AXE_RULE_FOR_DEFECT:
+            cells.append("0 (no rule)")
+        else:
+            axe_rule = AXE_RULE_FOR_DEFECT[defect]
+            cells.append(str(sum(axe.per_rule[i][axe_rule] >= 1 for i in having)))
+        if audit is None:
+            cells.append("not run")
+        else:
             caught = 0
             for i in having:
                 needed = sum(1 for d in written[i].defects if DEFECT_FAMILIES[d] == family)
-                caught += per_article[i][family] >= needed
-            cells.append(f"{caught}")
+                caught += audit.added[i][family] >= needed
+            cells.append(str(caught))
         rows.append(f"| {defect} ({family}) | {len(having)} | {cells[0]} | {cells[1]} |")
     return "\n".join(rows)
 
