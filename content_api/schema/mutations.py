@@ -192,7 +192,7 @@ class NotFound:
 class Conflict:
     message: str
     current_version: int
-    post: Post | None = strawberry.field(description="The post as it is now, to merge the edit into.")
+    current: Post | None = strawberry.field(description="The post as it is now, to merge the edit into.")
 
 
 @strawberry.type(description="One field that cannot be saved, and why.")
@@ -291,7 +291,7 @@ def _conflict(engine: Engine, slug: str, current_version: int) -> Conflict:
     return Conflict(
         message=f"the post is at version {current_version}; reload it, merge the edit and try again",
         current_version=current_version,
-        post=post,
+        current=post,
     )
 
 
