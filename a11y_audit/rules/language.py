@@ -226,3 +226,33 @@ def lang_tag_malformed(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             fixed = suggestion(value)
             hint = f'Use "{fixed}".' if fixed else None
             yield ctx.report(at, f'Language tag "{value.strip()[:30]}" is not valid BCP 47', hint)
+
+
+@rule(
+    id="LNG006",
+    name="lang-xml-lang-mismatch",
+    severity="warning",
+    wcag=["3.1.1"],
+    act=["5b7ae0"],
+    summary="The page's lang and xml:lang name different languages.",
+    why=(
+        "Browsers and screen readers may read either attribute; when they disagree, some readers hear the "
+        "page in the wrong voice (ACT rule 'HTML page lang and xml:lang attributes have matching values')."
+    ),
+    fix="Make xml:lang the same as lang, or remove xml:lang (HTML pages need only lang).",
+    bad=['<!DOCTYPE html><html lang="fr" xml:lang="en"><body><p>Bonjour.</p></body></html>'],
+    good=['<!DOCTYPE html><html lang="en-GB" xml:lang="en"><body><p>Hello.</p></body></html>'],
+)
+def lang_xml_lang_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    if not doc.whole_document:
+        return
+    html = doc.by_tag("html")
+    if not html:
+        return
+    lang, xml_lang = attr(html[0], "lang"), attr(html[0], "xml:lang")
+    if not lang or not lang.strip() or not xml_lang or not xml_lang.strip():
+        return
+    if not (primary_subtag_is_registered(lang) and primary_subtag_is_registered(xml_lang)):
+        return
+    if lang.strip().split("-")[0].lower() != xml_lang.strip().split("-")[0].lower():
+        yield ctx.report(html[0], f'lang="{lang.strip()[:20]}" but xml:lang="{xml_lang.strip()[:20]}"')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bs4 import Tag
+from bs4 import Comment, NavigableString, Tag
 
 from ..aria import accessible_name, attr, role_of
 from ..context import RuleContext
@@ -161,3 +161,90 @@ def link_same_text_different_targets(doc: Document, ctx: RuleContext) -> Iterato
         if targets and target not in targets:
             yield ctx.report(el, f'Another link with the text "{name[:40]}" goes elsewhere')
         targets.add(target)
+
+
+_LABEL_ROLES = frozenset(
+    {
+        "button", "checkbox", "gridcell", "link", "menuitem", "menuitemcheckbox", "menuitemradio",
+        "option", "radio", "switch", "tab", "treeitem",
+    }
+)  # fmt: skip
+_IMPLICIT_LABEL_ROLES = {"a": "link", "button": "button", "summary": "button", "option": "option"}
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words; hyphens join ("non-standard" = "nonstandard"), a final '.' marks an abbreviation."""
+    text = re.sub(r"(?<=\w)[-‐‑](?=\w)", "", text.casefold())
+    text = re.sub(r"(?<=\w)\.(?=\s|$)", "\u2024 ", text)  # keep "ave." distinguishable from "ave"
+    return [w for w in re.sub(r"[^\w\u2024]+|_", " ", text).split() if w != "\u2024"]
+
+
+def _same_word(name_word: str, shown_word: str) -> bool:
+    if shown_word.endswith("\u2024"):
+        stem = shown_word.rstrip("\u2024")
+        return name_word.rstrip("\u2024").startswith(stem) and bool(stem)
+    return name_word.rstrip("\u2024") == shown_word
+
+
+def _visible_text(doc: Document, el: Tag) -> str:
+    """Text shown on screen inside the element (aria-hidden text is still shown; display:none is not)."""
+    parts = []
+    for node in el.descendants:
+        if isinstance(node, NavigableString) and not isinstance(node, Comment):
+            parent = node.parent
+            if parent is not None and not doc.is_not_rendered(parent):
+                parts.append(str(node))
+        elif isinstance(node, Tag) and node.name == "br":
+            parts.append(" ")
+    return normalize_space(" ".join(parts))
+
+
+def _contains_in_order(name: list[str], label: list[str]) -> bool:
+    if not label:
+        return True
+    width = len(label)
+    return any(
+        all(_same_word(n, s) for n, s in zip(name[i : i + width], label, strict=True))
+        for i in range(len(name) - width + 1)
+    )
+
+
+@rule(
+    id="LNK005",
+    name="label-not-in-name",
+    severity="warning",
+    wcag=["2.5.3"],
+    act=["2ee8b8"],
+    summary="A link or button's aria-label does not contain the words shown on it.",
+    why=(
+        "People using voice control say what they see ('click Give'); if the aria-label replaces the "
+        "visible words with others, the command does not work (WCAG 2.5.3 Label in Name). A hint in "
+        "brackets after the label is allowed."
+    ),
+    fix="Start the aria-label with the visible words, or remove the aria-label.",
+    bad=['<a href="/appeal" aria-label="Donate to the winter appeal">Give</a>'],
+    good=[
+        '<a href="/appeal" aria-label="Give to the winter appeal">Give</a>',
+        '<a href="/appeal">Give to the winter appeal</a>',
+    ],
+)
+def label_not_in_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    candidates = [*doc.with_attr("aria-label"), *doc.with_attr("aria-labelledby")]
+    seen: set[int] = set()
+    for el in candidates:
+        if id(el) in seen or doc.is_hidden(el):
+            continue
+        seen.add(id(el))
+        role = role_of(el) or _IMPLICIT_LABEL_ROLES.get(el.name, "")
+        if el.name == "a" and not el.has_attr("href") and not role_of(el):
+            continue
+        if role not in _LABEL_ROLES:
+            continue
+        visible = _PARENTHESES.sub(" ", _visible_text(doc, el))
+        shown = _words(visible)
+        if not shown or (len(visible.strip()) == 1 and not visible.strip().isalnum()):
+            continue  # a lone symbol such as "×" or "›" is an icon, not a label to speak
+        if not _contains_in_order(_words(accessible_name(doc, el)), shown):
+            yield ctx.report(el, "The label does not include the visible words")

@@ -109,6 +109,31 @@ def test_raw_urls_in_text_are_information() -> None:
     assert rules_for("Our site: <https://example.org>", select=("LNK003",)) == ["LNK003"]
 
 
+@pytest.mark.parametrize(
+    ("markup", "flagged"),
+    [
+        ('<a href="/a" aria-label="University Avenue">University Ave.</a>', False),
+        ('<a href="/a" aria-label="non-standard">nonstandard</a>', False),
+        ('<button aria-label="Close the dialog">×</button>', False),
+        ('<button aria-label="Search by date">Search by date (YYYY-MM-DD)</button>', False),
+        ('<a href="/a" aria-label="Discover Italy">Discover It</a>', True),
+        ('<a href="/a" aria-label="WCAG">W C A G</a>', True),
+        (
+            '<a href="/a" aria-label="Download specification">Download <b aria-hidden="true">x</b> spec</a>',
+            True,
+        ),
+    ],
+)
+def test_visible_label_in_name(markup: str, flagged: bool) -> None:
+    assert rules_for(markup, "html", ("LNK005",)) == (["LNK005"] if flagged else [])
+
+
+def test_xml_lang_must_match_lang() -> None:
+    page = '<!DOCTYPE html><html lang="{}" xml:lang="{}"><body><p>x</p></body></html>'
+    assert rules_for(page.format("fr", "en"), "html", ("LNG006",)) == ["LNG006"]
+    assert rules_for(page.format("en-GB", "EN-us"), "html", ("LNG006",)) == []
+
+
 def test_language_of_posts_and_parts() -> None:
     report = audit_source("---\nlang: en_GB\n---\nHi.", config=Config(select=("language",)))
     (finding,) = report.findings
