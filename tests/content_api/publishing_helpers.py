@@ -21,6 +21,7 @@ from content_api.settings import Settings
 from content_api.store.db import write_engine
 from content_api.store.keys import create_key
 from content_api.store.maintenance import content_version
+from content_api.store.webhooks import add_endpoint
 
 PEOPLE_YAML = """\
 - slug: ana-lima
@@ -188,3 +189,12 @@ def receiver(status: int = 200, delay: float = 0.0) -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def registered_receiver(engine: Engine, secret: str = "secret", **options: Any) -> Iterator[Receiver]:
+    """A `receiver` that the store knows as a webhook endpoint."""
+    with receiver(**options) as hook:
+        with write_engine(engine).begin() as conn:
+            add_endpoint(conn, hook.url, secret)
+        yield hook

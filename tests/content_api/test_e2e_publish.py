@@ -69,14 +69,21 @@ def test_blocked_then_fixed_then_public_with_a_signed_webhook(engine: Engine, tm
         assert fixed["version"] == 2
         assert 'alt="Raised beds full of lettuces beside the shed"' in fixed["post"]["bodyHtml"]
 
-        published = gql(client, PUBLISH, {"slug": "garden-opens", "version": 2}, editor)["data"]["publishPost"]
+        published = gql(client, PUBLISH, {"slug": "garden-opens", "version": 2}, editor)["data"][
+            "publishPost"
+        ]
         assert published["__typename"] == "PublishSuccess"
         assert published["post"] == {"slug": "garden-opens", "status": "PUBLISHED"}
         assert published["audit"]["passed"] is True
         assert published["version"] == 3
 
         public = gql(client, POST, {"slug": "garden-opens"})["data"]["post"]
-        assert public == {"slug": "garden-opens", "title": "Garden opens", "status": "PUBLISHED", "version": 3}
+        assert public == {
+            "slug": "garden-opens",
+            "title": "Garden opens",
+            "status": "PUBLISHED",
+            "version": 3,
+        }
         listed = gql(client, "{ posts { totalCount edges { node { slug } } } }")["data"]["posts"]
         assert listed["totalCount"] == 1
 
@@ -84,7 +91,9 @@ def test_blocked_then_fixed_then_public_with_a_signed_webhook(engine: Engine, tm
         assert len(received) == 1
         delivery = received[0]
         assert verify(SECRET, delivery.headers[SIGNATURE_HEADER], delivery.body, now=int(time.time()))
-        assert not verify("another secret", delivery.headers[SIGNATURE_HEADER], delivery.body, now=int(time.time()))
+        assert not verify(
+            "another secret", delivery.headers[SIGNATURE_HEADER], delivery.body, now=int(time.time())
+        )
         payload = json.loads(delivery.body)
         assert payload["event"] == "post.published"
         assert payload["post"]["slug"] == "garden-opens"
@@ -97,7 +106,13 @@ def test_blocked_then_fixed_then_public_with_a_signed_webhook(engine: Engine, tm
             time.sleep(0.05)
             log = gql(client, DELIVERIES, key=admin)
         assert log["data"]["webhookDeliveries"] == [
-            {"event": "post.published", "status": "delivered", "attempts": 1, "lastStatusCode": 200, "url": hook.url}
+            {
+                "event": "post.published",
+                "status": "delivered",
+                "attempts": 1,
+                "lastStatusCode": 200,
+                "url": hook.url,
+            }
         ]
         denied = gql(client, DELIVERIES, key=editor)
         assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
