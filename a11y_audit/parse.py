@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
@@ -158,7 +159,10 @@ def parse_source(
     else:
         html = body
         whole = bool(_WHOLE_DOCUMENT.match(body))
-    soup = BeautifulSoup(html, "html.parser")
+    with warnings.catch_warnings():
+        # A short post such as "notes.md" looks like a file name to BeautifulSoup; it is text here.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
     return Document(
         path=shown,
         source=text,

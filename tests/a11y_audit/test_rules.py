@@ -94,7 +94,9 @@ def test_link_text_comparisons() -> None:
     same = "[The report](/r) and [the report](/r/)."
     assert rules_for(same, select=("links",)) == []
     assert rules_for("[Read the report here](/r)", select=("links",)) == []
-    assert rules_for('<a href="/r" aria-label="Read the annual report">More</a>', "html") == []
+    labelled = '<a href="/r" aria-label="Read the annual report">More</a>'
+    assert rules_for(labelled, "html", ("LNK002",)) == []  # the name is not vague ...
+    assert rules_for(labelled, "html", ("LNK005",)) == ["LNK005"]  # ... but voice users cannot say it
     assert rules_for('<span role="link" tabindex="0"></span>', "html", ("LNK001",)) == ["LNK001"]
 
 
