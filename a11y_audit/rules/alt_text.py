@@ -100,6 +100,10 @@ def _feature_image(doc: Document) -> ImageAlt | None:
     return ImageAlt("" if alt is None else str(alt), str(value["src"]), line)
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _file_name(src: str) -> str:
     if not src or src.startswith("data:"):
         return ""
@@ -143,7 +147,9 @@ def image_missing_alt(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if accessible_name(doc, img):
             continue
         name = _file_name(attr(img, "src") or "")
-        yield ctx.report(img, f"Image has no alt text ({name})" if name else "Image has no alt text")
+        yield ctx.report(
+            img, f"Image has no alt text ({_shorten(name, 50)})" if name else "Image has no alt text"
+        )
     feature = _feature_image(doc)
     if feature is not None and not feature.alt.strip():
         yield ctx.report(feature.where, "The feature image has no alt text")
