@@ -47,6 +47,8 @@ def _check(text: str, fmt: str) -> None:
     for finding in report.findings:
         assert finding.line >= 1 and finding.column >= 1
         assert isinstance(finding.severity, Severity)
+        if finding.family in ("alt-text", "headings", "links", "language", "markup"):
+            assert len(finding.message) < 80, finding.message
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
