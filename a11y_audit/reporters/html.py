@@ -36,6 +36,17 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;paddin
 _WORD = {Severity.ERROR: "Must fix", Severity.WARNING: "Please check", Severity.INFO: "For information"}
 
 
+def _label(key: str) -> str:
+    """'readability.flesch_reading_ease' -> 'Readability: flesch reading ease'."""
+    family, _, name = key.rpartition(".")
+    words = name.replace("_", " ")
+    return f"{family.replace('_', ' ').capitalize()}: {words}" if family else words.capitalize()
+
+
+def _value(value: float | int | str) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
 def _finding(f: Finding, options: RenderOptions) -> str:
     rule = options.rules.get(f.rule)
     why = rule.why if rule else ""
@@ -62,9 +73,7 @@ def _file(file: FileReport, options: RenderOptions) -> str:
     )
     if file.metrics:
         rows = "".join(
-            f"<tr><th scope='row'>{escape(k)}</th><td>{v:.1f}</td></tr>"
-            if isinstance(v, float)
-            else f"<tr><th scope='row'>{escape(k)}</th><td>{escape(str(v))}</td></tr>"
+            f"<tr><th scope='row'>{escape(_label(k))}</th><td>{escape(_value(v))}</td></tr>"
             for k, v in sorted(file.metrics.items())
         )
         parts.append(f"<table><caption>Scores</caption><tbody>{rows}</tbody></table>")
