@@ -117,14 +117,20 @@ FIRST_NAMES = (
 
 COMMON_TAG = "Community"
 TEMPLATES = (
-    "The {c} {t} in {s} brought {c} {t} and {t} together this {c}.",
-    "{S} told us the {t} had made a real difference to the {c}.",
-    "Our {t} {c} at {s} now runs every {c}, with {t} and {t} for {c}.",
-    "Thanks to {S}, the {t} at {s} will keep going into the {c}.",
-    "{S} and {S} spoke about {t}, {t} and the {c} {c} ahead.",
-    "Anyone interested in {t} can {c} the {c} at {s}.",
-    "We counted more {t} than ever, a {c} {c} for the {t} {c}.",
+    "The {c} {t} in {s} brought {g} {t} and {t} together this {c}.",
+    "{S} told us the {t} had made a real {g} to the {c} and its {w}.",
+    "Our {t} {c} at {s} now runs every {c}, with {t} and {w} for {g}.",
+    "Thanks to {S}, the {t} at {s} will keep going into the {g}.",
+    "{S} and {S} spoke about {t}, {w} and the {c} {g} ahead.",
+    "Anyone interested in {t} can {g} the {c} at {s}.",
+    "We counted more {t} than ever, a {c} {g} for the {w} {c}.",
+    "The {g} of the {g} made the {c} {g} for {g} {c}.",
 )
+# Share of topic words a post takes from its own topic; the rest come from a neighbouring or a random one.
+TOPIC_FOCUS = 0.65
+SHORT_SHARE = 0.2
+# Words any post may use, some often and most rarely (Zipf's law), like the long tail of real text.
+GENERAL_VOCABULARY = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +162,7 @@ def generate(
     count: int,
     *,
     seed: int = 2026,
-    story_size: int = 8,
+    story_size: int = 3,
     untagged: float = 0.2,
     mistagged: float = 0.15,
     common_tag_share: float = 0.85,
@@ -165,6 +171,9 @@ def generate(
     """`count` posts spread evenly over the topics, in stories of about `story_size` posts."""
     rng = random.Random(seed)
     topic_names = list(TOPICS)
+    general = sorted({_name(rng, 3).lower() for _ in range(GENERAL_VOCABULARY)})
+    rng.shuffle(general)
+    zipf = [1.0 / (rank + 1) for rank in range(len(general))]
     staff = [f"{rng.choice(FIRST_NAMES)} {_name(rng, 2)}" for _ in range(12)]
     corpus = GeneratedCorpus(posts=[], tags=[*topic_names, COMMON_TAG])
     for name in staff:
@@ -179,29 +188,42 @@ def generate(
         people_names = [f"{rng.choice(FIRST_NAMES)} {_name(rng, 2)}" for _ in range(3)]
         for name in people_names:
             corpus.people[_slug(name)] = name
-        stories.append((topic, neighbour, place, people_names))
+        details = tuple(_name(rng, 3).lower() for _ in range(6))
+        stories.append((topic, neighbour, place, people_names, details))
     for index in range(count):
         story = index % story_count
-        topic, neighbour, place, story_people = stories[story]
+        topic, neighbour, place, story_people, details = stories[story]
         own = TOPICS[topic]
-        borrowed = TOPICS[neighbour][:4]
+        borrowed = TOPICS[neighbour] + TOPICS[rng.choice(topic_names)]
 
-        def fill(template: str, own: tuple[str, ...] = own, borrowed: tuple[str, ...] = borrowed) -> str:
+        def fill(
+            template: str,
+            own: tuple[str, ...] = own,
+            borrowed: tuple[str, ...] = borrowed,
+            place: str = place,
+            details: tuple[str, ...] = details,
+            story_people: list[str] = story_people,
+        ) -> str:
             text = template
             while "{" in text:
                 slot = text[text.index("{") : text.index("}") + 1]
                 if slot == "{t}":
-                    word = rng.choice(own) if rng.random() < 0.85 else rng.choice(borrowed)
+                    word = rng.choice(own) if rng.random() < TOPIC_FOCUS else rng.choice(borrowed)
                 elif slot == "{c}":
                     word = rng.choice(COMMON)
                 elif slot == "{s}":
                     word = place
+                elif slot == "{g}":
+                    word = rng.choices(general, weights=zipf)[0]
+                elif slot == "{w}":
+                    word = rng.choice(details)
                 else:
                     word = rng.choice(story_people)
                 text = text.replace(slot, word, 1)
             return text
 
-        length = rng.randint(*words)
+        # Some posts are short notices with little to go on.
+        length = rng.randint(*words) if rng.random() >= SHORT_SHARE else rng.randint(40, 100)
         sentences: list[str] = []
         while sum(len(sentence.split()) for sentence in sentences) < length:
             sentences.append(fill(rng.choice(TEMPLATES)))

@@ -21,13 +21,14 @@ from sqlalchemy import Connection
 
 from content_api.services.related_scoring import (
     MIN_SCORE,
+    POSTING_LIMIT,
     Corpus,
     PostFacts,
     Ranked,
     base_scores,
     build_postings,
+    prune_vectors,
     rank,
-    recency_factor,
     scaled,
     term_vector,
 )
@@ -143,12 +144,13 @@ def _recompute_all(conn: Connection) -> RefreshSummary:
 
     tag_pairs = store.tag_links(conn)
     person_pairs = store.person_links(conn)
+    postings = build_postings(vectors)
     corpus = Corpus(
         size=size,
         newest=max((_timestamp(text.published_at) for text in texts), default=0.0),
         facts=_facts({text.id: text.published_at for text in texts}, tag_pairs, person_pairs),
-        vectors=vectors,
-        postings=build_postings(vectors),
+        vectors=prune_vectors(vectors, postings),
+        postings=postings,
         tag_counts=Counter(tag for _, tag in tag_pairs),
         person_counts=Counter(person for _, person in person_pairs),
         tag_posts=_invert(tag_pairs),
@@ -171,7 +173,7 @@ def _load_corpus(
     """The part of the corpus needed to rank `sources`: their terms' posting lists, the posts sharing a
     rare tag or person with them, and the facts of all of those (and of `extra`)."""
     vectors = store.term_vectors(conn, sources)
-    postings = store.postings(conn, {term for vector in vectors.values() for term in vector})
+    postings = store.postings(conn, {term for vector in vectors.values() for term in vector}, POSTING_LIMIT)
     tag_counts = store.tag_counts(conn)
     person_counts = store.person_counts(conn)
     source_tags = store.tag_links(conn, post_ids=sources)
@@ -180,7 +182,7 @@ def _load_corpus(
         size=size,
         newest=newest,
         facts={},
-        vectors=vectors,
+        vectors=prune_vectors(vectors, postings),
         postings=postings,
         tag_counts=tag_counts,
         person_counts=person_counts,
@@ -248,7 +250,7 @@ def _lists_to_enter(conn: Connection, corpus: Corpus, posts: Collection[int]) ->
     for post_id in posts:
         if post_id not in corpus.facts:
             continue
-        boost = recency_factor(corpus, post_id)
+        boost = corpus.recency(post_id)
         for other, base in base_scores(corpus, post_id).items():
             score = scaled(base * boost)
             if score >= scaled(MIN_SCORE) and score > scores.get(other, -1):

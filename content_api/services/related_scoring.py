@@ -12,6 +12,10 @@ The score of candidate `c` for post `p`:
           + PEOPLE_WEIGHT * saturate(sum of the IDF of the people they share)
     score = base * (1 + RECENCY_BOOST * 0.5 ** (age of c / RECENCY_HALF_LIFE))
 
+A term relates two posts only when both are among the `POSTING_LIMIT` posts where it weighs most
+(static pruning of the inverted index): a term used across a large share of a big corpus links only the
+posts most about it, which bounds the work per post whatever the corpus size.
+
 `saturate(x) = 1 - exp(-x / SATURATION)`: one shared rare tag says a lot, a second adds less, and a tag
 on most posts (IDF near zero) adds almost nothing. The base is symmetric, which lets an incremental
 recompute find the lists a changed post should now enter. Ties break on the newer post, then the
@@ -29,6 +33,8 @@ from dataclasses import dataclass, field
 MAX_TERMS = 32
 # A term used by more than this share of posts says little about any one of them.
 MAX_TERM_SHARE = 0.5
+# Posts kept per term in the inverted index, those where the term weighs most.
+POSTING_LIMIT = 200
 
 TEXT_WEIGHT = 0.6
 TAG_WEIGHT = 0.25
@@ -40,10 +46,9 @@ RECENCY_HALF_LIFE_SECONDS = 365 * 24 * 3600.0
 MIN_SCORE = 0.01
 # Scores are stored as integers: millionths.
 SCORE_SCALE = 1_000_000
-# Tags and people on at most this many posts (or this share of the corpus) propose candidates; the
-# others still count when a candidate shares them, but walking their posts would cost too much.
-RARE_MIN_POSTS = 50
-RARE_SHARE = 0.1
+# Tags and people on at most this many posts propose candidates; the others still count when a
+# candidate shares them, but walking all their posts for every post would cost too much.
+RARE_LIMIT = POSTING_LIMIT
 REASON_TERMS = 5
 
 
@@ -59,7 +64,10 @@ class PostFacts:
 
 @dataclass(slots=True)
 class Corpus:
-    """The published corpus, or the part of it needed to rank some of its posts."""
+    """The published corpus, or the part of it needed to rank some of its posts.
+
+    `vectors` are pruned (`prune_vectors`) to the terms whose posting list holds the post.
+    """
 
     size: int
     newest: float
@@ -70,10 +78,19 @@ class Corpus:
     person_counts: Mapping[int, int]
     tag_posts: dict[int, list[int]] = field(default_factory=dict)
     person_posts: dict[int, list[int]] = field(default_factory=dict)
+    _recency: dict[int, float] = field(default_factory=dict)
+
+    def recency(self, post_id: int) -> float:
+        """The gentle boost of a post as a candidate: up to `RECENCY_BOOST` for the newest post."""
+        factor = self._recency.get(post_id)
+        if factor is None:
+            age = max(0.0, self.newest - self.facts[post_id].published)
+            factor = self._recency[post_id] = 1.0 + RECENCY_BOOST * 0.5 ** (age / RECENCY_HALF_LIFE_SECONDS)
+        return factor
 
     def proposes(self, count: int) -> bool:
         """Whether a tag or person on `count` posts is rare enough to propose candidates."""
-        return count <= max(RARE_MIN_POSTS, RARE_SHARE * self.size)
+        return count <= RARE_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +130,31 @@ def term_vector(counts: Mapping[str, int], document_counts: Mapping[str, int], s
 
 
 def build_postings(vectors: Mapping[int, Mapping[str, float]]) -> dict[str, list[tuple[int, float]]]:
-    """The inverted index: for each term, the posts whose top terms include it, with the weight."""
+    """The inverted index: for each term, the `POSTING_LIMIT` posts where it weighs most (heaviest first,
+    then by id), among the posts whose top terms include it."""
     postings: dict[str, list[tuple[int, float]]] = {}
     for post_id, vector in vectors.items():
         for term, weight in vector.items():
             postings.setdefault(term, []).append((post_id, weight))
+    for posting in postings.values():
+        posting.sort(key=lambda entry: (-entry[1], entry[0]))
+        del posting[POSTING_LIMIT:]
     return postings
+
+
+def prune_vectors(
+    vectors: Mapping[int, Mapping[str, float]], postings: Mapping[str, list[tuple[int, float]]]
+) -> dict[int, dict[str, float]]:
+    """Each post's terms restricted to those whose (pruned) posting list still holds the post."""
+    kept: dict[int, set[str]] = {post_id: set() for post_id in vectors}
+    for term, posting in postings.items():
+        for post_id, _ in posting:
+            if post_id in kept:
+                kept[post_id].add(term)
+    return {
+        post_id: {term: weight for term, weight in vector.items() if term in kept[post_id]}
+        for post_id, vector in vectors.items()
+    }
 
 
 def _saturate(total: float) -> float:
@@ -169,12 +205,6 @@ def base_scores(corpus: Corpus, post_id: int, include: Iterable[int] = ()) -> di
     return scores
 
 
-def recency_factor(corpus: Corpus, post_id: int) -> float:
-    """The gentle boost of a post as a candidate: up to `RECENCY_BOOST` for the newest post."""
-    age = max(0.0, corpus.newest - corpus.facts[post_id].published)
-    return 1.0 + RECENCY_BOOST * 0.5 ** (age / RECENCY_HALF_LIFE_SECONDS)
-
-
 def scaled(score: float) -> int:
     """A score as stored: an integer number of millionths."""
     return round(score * SCORE_SCALE)
@@ -187,14 +217,15 @@ def rank(corpus: Corpus, post_id: int, limit: int, pinned: Sequence[int] = ()) -
     scores = base_scores(corpus, post_id, include=pinned)
     keyed: list[tuple[int, float, int]] = []
     pinned_set = set(pinned)
+    facts = corpus.facts
+    recency = corpus.recency
     for other, base in scores.items():
-        if other in pinned_set:
+        if base < MIN_SCORE or other in pinned_set:
             continue
-        score = scaled(base * recency_factor(corpus, other))
-        if score >= scaled(MIN_SCORE):
-            keyed.append((-score, -corpus.facts[other].published, other))
+        score = round(base * recency(other) * SCORE_SCALE)
+        keyed.append((-score, -facts[other].published, other))
     chosen = heapq.nsmallest(limit, keyed)
-    order = [(other, scaled(scores.get(other, 0.0) * recency_factor(corpus, other))) for other in pinned]
+    order = [(other, scaled(scores.get(other, 0.0) * recency(other))) for other in pinned]
     order += [(other, -negative_score) for negative_score, _, other in chosen]
     return _explain(corpus, post_id, order, pinned_set)
 

@@ -259,12 +259,28 @@ def term_vectors(conn: Connection, post_ids: Collection[int]) -> dict[int, dict[
     return vectors
 
 
-def postings(conn: Connection, terms: Collection[str]) -> dict[str, list[tuple[int, float]]]:
-    """The posting list of each of `terms`: the posts indexed under it, with their weights."""
+def postings(conn: Connection, terms: Collection[str], limit: int) -> dict[str, list[tuple[int, float]]]:
+    """The posting list of each of `terms`: the `limit` posts where the term weighs most (heaviest
+    first, then by id), with their weights."""
     found: dict[str, list[tuple[int, float]]] = {}
     for batch in _chunks(sorted(set(terms))):
-        query = select(related_terms.c.term, related_terms.c.post_id, related_terms.c.weight).where(
-            related_terms.c.term.in_(batch)
+        position = (
+            func.row_number()
+            .over(
+                partition_by=related_terms.c.term,
+                order_by=(related_terms.c.weight.desc(), related_terms.c.post_id),
+            )
+            .label("position")
+        )
+        ranked = (
+            select(related_terms.c.term, related_terms.c.post_id, related_terms.c.weight, position)
+            .where(related_terms.c.term.in_(batch))
+            .subquery()
+        )
+        query = (
+            select(ranked.c.term, ranked.c.post_id, ranked.c.weight)
+            .where(ranked.c.position <= limit)
+            .order_by(ranked.c.term, ranked.c.position)
         )
         for term, post_id, weight in conn.execute(query):
             found.setdefault(term, []).append((post_id, float(weight)))
