@@ -172,6 +172,11 @@ class Document:
     def with_attr(self, attr: str) -> list[Tag]:
         return self._index.with_attr.get(attr, [])
 
+    @property
+    def attribute_names(self) -> list[str]:
+        """Every attribute name used in the document."""
+        return list(self._index.with_attr)
+
     # -- shared views ------------------------------------------------------------------------------------
 
     @cached_property

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bs4 import Comment, Tag
 
 from ..aria import PRESENTATIONAL, accessible_name, attr, is_presentational, role_of
+from ..ariadata import ATTRIBUTES, ROLES
 from ..context import RuleContext
 from ..document import Document, normalize_space
 from ..model import Finding
@@ -339,3 +340,55 @@ def form_field_missing_label(doc: Document, ctx: RuleContext) -> Iterator[Findin
     for el in _form_fields(doc):
         if not doc.is_hidden(el) and not _field_name(doc, el):
             yield ctx.report(el, "Form field has no label")
+
+
+@rule(
+    id="MKP009",
+    name="role-invalid",
+    severity="error",
+    wcag=["1.3.1", "4.1.2"],
+    act=["674b10"],
+    summary='A role attribute names no role that exists, such as a misspelt role="lnik".',
+    why=(
+        "Browsers ignore a role they do not know, so the element is not announced as what the author "
+        "meant (ACT rule 'Role attribute has valid value')."
+    ),
+    fix="Correct the spelling (see the WAI-ARIA role list), or remove the role.",
+    bad=['<span role="lnik" tabindex="0">Our partners</span>'],
+    good=['<span role="link" tabindex="0">Our partners</span>', '<input role="searchfield searchbox">'],
+)
+def role_invalid(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in doc.with_attr("role"):
+        value = attr(el, "role") or ""
+        tokens = value.lower().split()
+        if not tokens or doc.is_hidden(el):
+            continue
+        if not any(token in ROLES for token in tokens):
+            yield ctx.report(el, f'role="{value.strip()[:30]}" is not a WAI-ARIA role')
+
+
+@rule(
+    id="MKP010",
+    name="aria-attribute-unknown",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["5f99a7"],
+    summary="An aria-* attribute does not exist in WAI-ARIA, such as a misspelt aria-labeledby.",
+    why=(
+        "Browsers ignore unknown ARIA attributes, so the label, state or relationship the author meant is "
+        "lost (ACT rule 'ARIA attribute is defined in WAI-ARIA')."
+    ),
+    fix="Correct the spelling: aria-labelledby (two Ls), aria-describedby, aria-label...",
+    bad=['<span id="l">Birthday</span><input aria-labeledby="l">'],
+    good=['<span id="l">Birthday</span><input aria-labelledby="l">'],
+)
+def aria_attribute_unknown(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    unknown = sorted(
+        name for name in doc.attribute_names if name.startswith("aria-") and name not in ATTRIBUTES
+    )
+    found: list[tuple[int, Tag, str]] = []
+    for name in unknown:
+        for el in doc.with_attr(name):
+            found.append((doc.order(el), el, name))
+    for _, el, name in sorted(found, key=lambda item: item[0]):
+        yield ctx.report(el, f"{name[:40]} is not a WAI-ARIA attribute")

@@ -161,6 +161,16 @@ def test_aria_label_is_judged_instead_of_alt() -> None:
     assert rules_for('<img src="a.jpg" alt="The team" aria-label="image">', "html", ("ALT011",)) == ["ALT011"]
 
 
+def test_aria_names_are_checked_against_the_specification() -> None:
+    assert rules_for('<span role="doc-biblioref link">x</span>', "html", ("MKP009",)) == []
+    assert rules_for('<span role="bibliographic-reference lnik">x</span>', "html", ("MKP009",)) == ["MKP009"]
+    assert rules_for('<div role="lnik" aria-hidden="true">x</div>', "html", ("MKP009",)) == []
+    report = audit_source(
+        '<p aria-labeled="a" aria-hidden="false">x</p>', format="html", config=Config(select=("MKP010",))
+    )
+    assert [f.message for f in report.findings] == ["aria-labeled is not a WAI-ARIA attribute"]
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
