@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from content_api.content.reader import read_folder
 from content_api.content.writer import ImportSummary, write_folder
+from content_api.services.related import refresh_related
 from content_api.store.db import write_engine
 from content_api.store.maintenance import lock_content_writes
 
@@ -20,4 +21,6 @@ def import_folder(engine: Engine, folder: Path | str) -> ImportSummary:
     content = read_folder(folder)
     with write_engine(engine).begin() as conn:
         lock_content_writes(conn)
-        return write_folder(conn, content)
+        summary = write_folder(conn, content)
+        refresh_related(conn)
+        return summary

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 
 # The title says most about what a post is about, the summary next: their words count several times.
 TITLE_WEIGHT = 3
@@ -47,16 +48,23 @@ _NOT_PLURAL_LIST = (
 _NOT_PLURAL = frozenset(_NOT_PLURAL_LIST.split())
 
 
-def normalise(word: str) -> str | None:
-    """The term for one lower-cased word, or None when the word says nothing about a topic."""
+# A capitalised word ending in "s" after a lower-case word or a comma: a name, not a plural.
+_NAME_ENDING_IN_S = re.compile(r"(?<=[a-z,] )[A-Z][^\W\d_]*s\b")
+
+
+def normalise(word: str, names: Collection[str] = ()) -> str | None:
+    """The term for one lower-cased word, or None when the word says nothing about a topic.
+
+    Words in `names` keep their final "s" ("wales", "jones"): names are not plurals.
+    """
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     if len(word) < 3 or len(word) > 40 or word in STOPWORDS:
         return None
-    if len(word) > 4 and word not in _NOT_PLURAL:
+    if len(word) > 4 and word not in names and word not in _NOT_PLURAL:
         if word.endswith("ies"):
             return word[:-3] + "y"
-        if word.endswith("sses"):
+        if word.endswith(("sses", "ches", "shes", "xes", "zzes")):
             return word[:-2]
         if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
             return word[:-1]
@@ -69,24 +77,28 @@ class TermCounter:
     def __init__(self) -> None:
         self._terms: dict[str, str | None] = {}
 
-    def words(self, text: str) -> Counter[str]:
-        """Term counts of one text."""
+    def words(self, text: str, names: Collection[str] = ()) -> Counter[str]:
+        """Term counts of one text; `names` are lower-cased names ending in "s" (see `names`)."""
         counts: Counter[str] = Counter()
         terms = self._terms
         for word, count in Counter(_WORD.findall(text.lower())).items():
-            term = terms.get(word, "")
-            if term == "":
-                term = terms[word] = normalise(word)
+            if word in names:
+                term = normalise(word, names)
+            else:
+                term = terms.get(word, "")
+                if term == "":
+                    term = terms[word] = normalise(word)
             if term is not None:
                 counts[term] += count
         return counts
 
     def post(self, title: str, summary: str | None, body: str) -> Counter[str]:
         """Term counts of a post, its title and summary weighted above its body."""
-        counts = self.words(body)
-        for term, count in self.words(title).items():
+        names = {name.lower() for name in _NAME_ENDING_IN_S.findall(f"{summary or ''}. {body}")}
+        counts = self.words(body, names)
+        for term, count in self.words(title, names).items():
             counts[term] += TITLE_WEIGHT * count
         if summary:
-            for term, count in self.words(summary).items():
+            for term, count in self.words(summary, names).items():
                 counts[term] += SUMMARY_WEIGHT * count
         return counts
