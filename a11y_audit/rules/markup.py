@@ -392,3 +392,92 @@ def aria_attribute_unknown(doc: Document, ctx: RuleContext) -> Iterator[Finding]
             found.append((doc.order(el), el, name))
     for _, el, name in sorted(found, key=lambda item: item[0]):
         yield ctx.report(el, f"{name[:40]} is not a WAI-ARIA attribute")
+
+
+_NEGATIVE_OR_INT = re.compile(r"^\s*(-?)\d+\s*$")
+
+
+def _in_tab_order(doc: Document, el: Tag) -> bool:
+    """Reachable with the Tab key, from markup alone."""
+    if doc.is_not_rendered(el):
+        return False
+    tabindex = attr(el, "tabindex")
+    if tabindex is not None:
+        match = _NEGATIVE_OR_INT.match(tabindex)
+        if match is not None:
+            return match.group(1) != "-"
+    name = el.name
+    if el.has_attr("disabled") and name in ("button", "input", "select", "textarea"):
+        return False
+    if name in ("a", "area"):
+        return el.has_attr("href")
+    if name == "input":
+        return str(el.get("type", "")).strip().lower() != "hidden"
+    if name in ("button", "select", "textarea", "iframe"):
+        return True
+    if name == "summary":
+        parent = el.parent
+        return parent is not None and parent.name == "details" and parent.find("summary") is el
+    editable = attr(el, "contenteditable")
+    return editable is not None and editable.strip().lower() != "false"
+
+
+@rule(
+    id="MKP011",
+    name="aria-hidden-focusable",
+    severity="error",
+    wcag=["1.3.1", "4.1.2"],
+    act=["6cfa84"],
+    summary='Something hidden with aria-hidden="true" can still be reached with the Tab key.',
+    why=(
+        "Keyboard users land on a link or button that screen readers say nothing about (ACT rule 'Element "
+        "with aria-hidden has no content in sequential focus navigation')."
+    ),
+    fix='Remove aria-hidden, or take the control out of the tab order (tabindex="-1") or the page.',
+    bad=['<div aria-hidden="true"><a href="/donate">Donate</a></div>'],
+    good=['<div aria-hidden="true"><a href="/donate" tabindex="-1">Donate</a></div>'],
+)
+def aria_hidden_focusable(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in doc.with_attr("aria-hidden"):
+        if (attr(el, "aria-hidden") or "").strip().lower() != "true":
+            continue
+        if el.parent is not None and doc.is_hidden(el.parent):
+            continue  # reported at the outermost hidden element
+        for candidate in (el, *el.find_all(True)):
+            if _in_tab_order(doc, candidate):
+                yield ctx.report(candidate, "Hidden from screen readers but reachable by keyboard")
+                break
+
+
+_REQUIRED_CONTROLS = ("scrollbar", "combobox")
+
+
+@rule(
+    id="MKP012",
+    name="aria-reference-missing",
+    severity="error",
+    wcag=["1.3.1", "4.1.2"],
+    act=["in6db8"],
+    summary="aria-labelledby, aria-describedby or a required aria-controls points at no element.",
+    why=(
+        "The label, description or controlled element is found by id; when none of the ids exists, it "
+        "is silently lost (ACT rule 'ARIA required ID references exist')."
+    ),
+    fix="Use the id of an element on the same page, or remove the attribute.",
+    bad=['<input aria-labelledby="name-label">'],
+    good=['<span id="name-label">Name</span><input aria-labelledby="name-label">'],
+)
+def aria_reference_missing(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    found: list[tuple[int, Tag, str]] = []
+    for name in ("aria-labelledby", "aria-describedby", "aria-controls"):
+        for el in doc.with_attr(name):
+            if name == "aria-controls":
+                role = role_of(el)
+                expanded = (attr(el, "aria-expanded") or "").strip().lower() == "true"
+                if role not in _REQUIRED_CONTROLS or (role == "combobox" and not expanded):
+                    continue
+            ids = (attr(el, name) or "").split()
+            if ids and not any(doc.by_id(i) for i in ids):
+                found.append((doc.order(el), el, name))
+    for _, el, name in sorted(found, key=lambda item: item[0]):
+        yield ctx.report(el, f"{name} names no element on the page")

@@ -171,6 +171,22 @@ def test_aria_names_are_checked_against_the_specification() -> None:
     assert [f.message for f in report.findings] == ["aria-labeled is not a WAI-ARIA attribute"]
 
 
+def test_keyboard_reachable_content_inside_aria_hidden() -> None:
+    assert rules_for('<a href="/"><svg aria-hidden="true"></svg> Home</a>', "html", ("MKP011",)) == []
+    assert rules_for('<div aria-hidden="true"><input disabled></div>', "html", ("MKP011",)) == []
+    hidden_twice = '<div aria-hidden="true"><div aria-hidden="true"><button>Go</button></div></div>'
+    assert rules_for(hidden_twice, "html", ("MKP011",)) == ["MKP011"]
+    assert rules_for('<p tabindex="0" aria-hidden="true">Text</p>', "html", ("MKP011",)) == ["MKP011"]
+
+
+def test_references_to_missing_ids() -> None:
+    assert rules_for('<input aria-describedby="gone hint"><p id="hint">x</p>', "html", ("MKP012",)) == []
+    assert rules_for('<input aria-describedby="gone">', "html", ("MKP012",)) == ["MKP012"]
+    closed = '<input role="combobox" aria-expanded="false" aria-controls="list">'
+    assert rules_for(closed, "html", ("MKP012",)) == []
+    assert rules_for(closed.replace("false", "true"), "html", ("MKP012",)) == ["MKP012"]
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
