@@ -170,13 +170,13 @@ _INPUT_BUTTONS = frozenset({"submit", "reset", "button"})
 def _buttons(doc: Document) -> Iterator[Tag]:
     for el in doc.by_tag("button"):
         role = role_of(el)
-        if role in ("", "button") or (role in PRESENTATIONAL and not el.has_attr("disabled")):
+        if role in ("", "button", "menuitem") or (role in PRESENTATIONAL and not el.has_attr("disabled")):
             yield el
     for el in doc.by_tag("input"):
         if str(el.get("type", "")).strip().lower() in _INPUT_BUTTONS and role_of(el) in ("", "button"):
             yield el
     for el in doc.with_attr("role"):
-        if el.name not in ("button", "input") and role_of(el) == "button":
+        if el.name not in ("button", "input") and role_of(el) in ("button", "menuitem"):
             yield el
 
 
@@ -185,15 +185,19 @@ def _buttons(doc: Document) -> Iterator[Tag]:
     name="button-missing-name",
     severity="error",
     wcag=["4.1.2"],
-    act=["97a4e1"],
-    summary="A button has no text or label.",
+    act=["97a4e1", "m6b1q3"],
+    summary="A button or menu item has no text or label.",
     why=(
         "A screen reader announces it only as 'button', and voice-control users cannot name it. An "
         "embedded sign-up or donation form needs named buttons (ACT rule 'Button has non-empty accessible "
         "name')."
     ),
     fix="Put words in the button, or give an icon-only button an aria-label saying what it does.",
-    bad=['<button type="submit"></button>', '<span role="button" tabindex="0"></span>'],
+    bad=[
+        '<button type="submit"></button>',
+        '<span role="button" tabindex="0"></span>',
+        '<div role="menu"><button role="menuitem"><img src="new.svg" alt=""></button></div>',
+    ],
     good=['<button type="submit">Sign up</button>', '<button aria-label="Close"><svg></svg></button>'],
 )
 def button_missing_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
