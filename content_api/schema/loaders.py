@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
 
 from content_api.store import queries as store
+from content_api.store import related as related_store
 from content_api.store.queries import (
     ImageRecord,
     PersonRecord,
@@ -27,6 +28,7 @@ from content_api.store.queries import (
     PostScope,
     TagRecord,
 )
+from content_api.store.related import RelatedEntry
 
 Run = Callable[[Callable[[Connection], Any]], Awaitable[Any]]
 
@@ -59,6 +61,7 @@ class Loaders:
         self.tags_of_post = DataLoader[int, list[TagRecord]](self._tags_of_posts)
         self.posts_of_parent = DataLoader[ParentPostsKey, list[PostRecord]](self._posts_of_parents)
         self.post_count_of_parent = DataLoader[tuple[PostLink, int], int](self._post_counts_of_parents)
+        self.related_of_post = DataLoader[tuple[int, int], list[RelatedEntry]](self._related_of_posts)
 
     async def _posts_by_id(self, ids: Sequence[int]) -> list[PostRecord | None]:
         found = await self._run(lambda conn: store.posts_by_ids(conn, self._scope, ids))
@@ -116,6 +119,18 @@ class Loaders:
             for parent_id in parent_ids:
                 pages[ParentPostsKey(link, parent_id, order, limit, after)] = found[parent_id]
         return [pages[key] for key in keys]
+
+    async def _related_of_posts(self, keys: Sequence[tuple[int, int]]) -> list[list[RelatedEntry]]:
+        # Keys are (post id, how many); one batch per distinct count, usually one.
+        groups: dict[int, list[int]] = defaultdict(list)
+        for post_id, limit in keys:
+            groups[limit].append(post_id)
+        lists: dict[tuple[int, int], list[RelatedEntry]] = {}
+        for limit, post_ids in groups.items():
+            read = partial(related_store.related_posts, scope=self._scope, post_ids=post_ids, limit=limit)
+            found = await self._run(read)
+            lists.update({(post_id, limit): found.get(post_id, []) for post_id in post_ids})
+        return [lists[key] for key in keys]
 
     async def _post_counts_of_parents(self, keys: Sequence[tuple[PostLink, int]]) -> list[int]:
         groups: dict[PostLink, list[int]] = defaultdict(list)

@@ -17,7 +17,20 @@ from content_api.schema.pagination import (
     post_cursor,
     search_cursor,
 )
-from content_api.schema.types import Connection, Info, Node, Person, Post, PostOrder, Tag, make_connection
+from content_api.schema.types import (
+    Connection,
+    Info,
+    Node,
+    Person,
+    Post,
+    PostOrder,
+    RelatedPost,
+    Tag,
+    check_related_first,
+    make_connection,
+    related_posts,
+)
+from content_api.services.related import DEFAULT_RELATED
 from content_api.store import queries as store
 from content_api.store.queries import PersonKey
 
@@ -57,6 +70,16 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="The related news of the post with this slug (see Post.related), or null.")
+    async def related_news(
+        self, info: Info, slug: str, first: int = DEFAULT_RELATED
+    ) -> list[RelatedPost] | None:
+        check_related_first(first)
+        record = await info.context.loaders.post_by_slug.load(slug)
+        if record is None:
+            return None
+        return await related_posts(info, record.id, first)
+
     @strawberry.field(description="The post with this slug, or null.")
     async def post(self, info: Info, slug: str) -> Post | None:
         record = await info.context.loaders.post_by_slug.load(slug)

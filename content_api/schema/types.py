@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import strawberry
@@ -16,6 +16,7 @@ from content_api.context import Context
 from content_api.schema import editorial
 from content_api.schema.audit_types import AuditReport
 from content_api.schema.editorial import PostStatus
+from content_api.schema.errors import BadUserInput
 from content_api.schema.loaders import ParentPostsKey
 from content_api.schema.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -24,9 +25,12 @@ from content_api.schema.pagination import (
     global_id,
     post_cursor,
 )
+from content_api.services.related import DEFAULT_RELATED, MAX_RELATED
+from content_api.services.related_scoring import SCORE_SCALE
 from content_api.store import queries as store
 from content_api.store.image_urls import image_url
 from content_api.store.queries import ImageRecord, PersonRecord, PostLink, PostRecord, TagRecord
+from content_api.store.related import RelatedEntry
 
 Info = strawberry.Info[Context, None]
 NodeT = TypeVar("NodeT")
@@ -199,6 +203,73 @@ class Post(Node):
     @strawberry.field(description="The latest stored accessibility audit of the post. Needs read:drafts.")
     async def audit(self, info: Info) -> AuditReport | None:
         return await editorial.post_audit(info, self.record.id)
+
+    @strawberry.field(
+        description=(
+            "Other published news to read next: posts an editor pinned first, then the most related by "
+            f"text, tags and people, newer posts gently preferred. `first` is 0 to {MAX_RELATED}."
+        )
+    )
+    async def related(self, info: Info, first: int = DEFAULT_RELATED) -> list[RelatedPost]:
+        return await related_posts(info, self.record.id, first)
+
+
+def check_related_first(first: int) -> int:
+    """`first` itself when it is within 0..MAX_RELATED, else a BAD_USER_INPUT error."""
+    if first < 0 or first > MAX_RELATED:
+        raise BadUserInput(f"`first` must be between 0 and {MAX_RELATED} for related news, got {first}.")
+    return first
+
+
+async def related_posts(info: Info, post_id: int, first: int) -> list[RelatedPost]:
+    """The first `first` related posts of the post `post_id`, through the request's loader."""
+    check_related_first(first)
+    entries = await info.context.loaders.related_of_post.load((post_id, first))
+    return [RelatedPost.from_entry(entry) for entry in entries]
+
+
+@strawberry.type(description="Why a post is listed as related news.")
+class RelatedReason:
+    pinned: bool = strawberry.field(description="An editor pinned it to the post.")
+    tags: list[str] = strawberry.field(
+        description="Names of the tags both posts carry, rarest first (tags on most posts are left out)."
+    )
+    people: list[str] = strawberry.field(description="Names of people both posts are by or about.")
+    terms: list[str] = strawberry.field(description="Words that weigh most in both posts, strongest first.")
+
+    @classmethod
+    def from_stored(cls, reason: dict[str, Any], pinned: bool) -> RelatedReason:
+        def names(key: str) -> list[str]:
+            value = reason.get(key)
+            return [str(item) for item in value] if isinstance(value, list) else []
+
+        return cls(pinned=pinned, tags=names("tags"), people=names("people"), terms=names("terms"))
+
+
+@strawberry.type(description="A published post listed as related news, with why it is listed.")
+class RelatedPost(Post):
+    score: float = strawberry.field(
+        description="How related the post is, higher is closer (a pinned post may score 0)."
+    )
+    reason: RelatedReason
+
+    @classmethod
+    def from_entry(cls, entry: RelatedEntry) -> RelatedPost:
+        record = entry.post
+        return cls(
+            id=strawberry.ID(global_id("Post", record.id)),
+            slug=record.slug,
+            title=record.title,
+            summary=record.summary,
+            body_html=record.body_html,
+            published_at=record.published_at,
+            updated_at=record.updated_at,
+            lang=record.lang,
+            reading_time_minutes=record.reading_time_minutes,
+            record=record,
+            score=entry.score / SCORE_SCALE,
+            reason=RelatedReason.from_stored(entry.reason, entry.pinned),
+        )
 
 
 async def _parent_posts(

@@ -38,6 +38,9 @@ from content_api.store.related import PostText, RelatedRow
 
 # Computed entries stored per post (pinned posts come on top of these). The API serves at most this many.
 STORED_DEPTH = 10
+MAX_RELATED = STORED_DEPTH
+# How many related posts the API gives when not told.
+DEFAULT_RELATED = 3
 
 
 @dataclass(frozen=True, slots=True)

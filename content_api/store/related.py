@@ -71,7 +71,7 @@ class RelatedRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RelatedPost:
+class RelatedEntry:
     """One entry of a related list as served: the related post and why it is related."""
 
     post: PostRecord
@@ -381,7 +381,7 @@ def replace_lists(
 
 def related_posts(
     conn: Connection, scope: PostScope, post_ids: Collection[int], limit: int
-) -> dict[int, list[RelatedPost]]:
+) -> dict[int, list[RelatedEntry]]:
     """The first `limit` related posts of each of `post_ids`, in stored order, public posts only.
 
     Two statements whatever the number of posts: the stored entries, then the posts they name.
@@ -409,7 +409,7 @@ def related_posts(
     records = posts_by_ids(conn, scope, {row[1] for rows in entries.values() for row in rows})
     return {
         post_id: [
-            RelatedPost(records[row[1]], row[2], row[3], bool(row[4]), dict(row[5] or {}))
+            RelatedEntry(records[row[1]], row[2], row[3], bool(row[4]), dict(row[5] or {}))
             for row in rows
             if row[1] in records
         ]
