@@ -116,3 +116,9 @@ def test_content_root_is_the_folder_with_people_or_posts(tmp_path: Path) -> None
     post = tmp_path / "posts" / "a.md"
     post.write_text("Hello")
     assert parse_file(post).content_root == tmp_path.resolve()
+
+
+def test_windows_line_endings_keep_front_matter_and_lines() -> None:
+    doc = parse_source("---\r\ntitle: x\r\nlang: cy\r\n---\r\n\r\n## Head\r\n", format="markdown")
+    assert doc.lang == "cy"
+    assert [doc.line_of(h) for h in doc.headings] == [6]
