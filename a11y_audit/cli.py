@@ -80,9 +80,20 @@ def _progress(total: int) -> Iterator[Any]:
         TimeRemainingColumn(),
         console=Console(file=sys.stderr),
         transient=True,
+        auto_refresh=False,  # no refresh thread: the worker pool forks while the bar is shown
     ) as bar:
         task = bar.add_task("Auditing", total=total)
-        yield lambda: bar.advance(task)
+        step = max(1, total // 200)
+        done = 0
+
+        def advance() -> None:
+            nonlocal done
+            done += 1
+            bar.advance(task)
+            if done % step == 0 or done == total:
+                bar.refresh()
+
+        yield advance
 
 
 def _load_config(args: argparse.Namespace) -> Config:
