@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         background.start()
         yield
         background.stop()
+        graphql.caching.close()
         if owns_engine:
             engine.dispose()
 

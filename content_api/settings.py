@@ -16,8 +16,12 @@ DEV_ENV = "CONTENT_API_DEV"
 CORS_ORIGINS_ENV = "CONTENT_API_CORS_ORIGINS"
 PUBLIC_URL_ENV = "CONTENT_API_PUBLIC_URL"
 IMAGE_MAX_AGE_ENV = "CONTENT_API_IMAGE_MAX_AGE"
+RESPONSE_CACHE_MB_ENV = "CONTENT_API_RESPONSE_CACHE_MB"
+HTTP_MAX_AGE_ENV = "CONTENT_API_HTTP_MAX_AGE"
+HTTP_STALE_ENV = "CONTENT_API_HTTP_STALE_WHILE_REVALIDATE"
 
 DEFAULT_IMAGE_MAX_AGE = 3600
+DEFAULT_RESPONSE_CACHE_MB = 64
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -40,6 +44,13 @@ class Settings:
     public_url: str = ""
     # Cache-Control max-age for image responses, in seconds.
     image_max_age: int = DEFAULT_IMAGE_MAX_AGE
+    # Size of each worker's cache of whole GraphQL answers, in MiB; 0 turns it off.
+    response_cache_mb: int = DEFAULT_RESPONSE_CACHE_MB
+    # Cache-Control for anonymous GET answers: how long browsers and CDNs may reuse one without
+    # asking (0: revalidate every time, which the ETag makes cheap), and how long after that they
+    # may serve it while revalidating in the background.
+    http_max_age: int = 0
+    http_stale_while_revalidate: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +63,9 @@ class Settings:
             cors_origins=origins,
             public_url=env.get(PUBLIC_URL_ENV, "").strip().rstrip("/"),
             image_max_age=_non_negative_int(env, IMAGE_MAX_AGE_ENV, DEFAULT_IMAGE_MAX_AGE),
+            response_cache_mb=_non_negative_int(env, RESPONSE_CACHE_MB_ENV, DEFAULT_RESPONSE_CACHE_MB, "MiB"),
+            http_max_age=_non_negative_int(env, HTTP_MAX_AGE_ENV, 0),
+            http_stale_while_revalidate=_non_negative_int(env, HTTP_STALE_ENV, 0),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -62,6 +76,9 @@ class Settings:
             CORS_ORIGINS_ENV: ",".join(self.cors_origins),
             PUBLIC_URL_ENV: self.public_url,
             IMAGE_MAX_AGE_ENV: str(self.image_max_age),
+            RESPONSE_CACHE_MB_ENV: str(self.response_cache_mb),
+            HTTP_MAX_AGE_ENV: str(self.http_max_age),
+            HTTP_STALE_ENV: str(self.http_stale_while_revalidate),
         }
 
 
@@ -74,10 +91,10 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be 1 or 0 (true/false), not {raw!r}")
 
 
-def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _non_negative_int(env: Mapping[str, str], name: str, default: int, unit: str = "seconds") -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     if not raw.isdigit():
-        raise SettingsError(f"{name} must be a whole number of seconds, not {raw!r}")
+        raise SettingsError(f"{name} must be a whole number of {unit}, not {raw!r}")
     return int(raw)

@@ -23,6 +23,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from content_api.context import Context, RequestDatabase
+from content_api.http.cache import HttpCaching
 from content_api.http.negotiation import JSON, accepts_html, choose_media_type
 from content_api.schema.errors import Stage, format_error, is_expected
 from content_api.schema.permissions import scope_for_request
@@ -70,6 +71,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.engine = engine
         self.settings = settings
+        self.caching = HttpCaching(engine, settings)
 
     async def handle(self, request: Request) -> Response:
         media_type = choose_media_type(request.headers.get("accept"))
@@ -142,9 +144,14 @@ class GraphQLEndpoint:
         except AuthenticationFailed as error:
             problem = RequestProblem(401, str(error), UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
             return self._problem_response(problem, media_type)
-        context = Context.create(
-            self.engine, scope_for_request(request, principal), self._image_base_url(request), principal
+        scope = scope_for_request(request, principal)
+        base_url = self._image_base_url(request)
+        lookup = await self.caching.lookup(
+            params.query, params.variables, params.operation_name, principal, scope, media_type, base_url
         )
+        if lookup.answer is not None:
+            return self.caching.replay(lookup, request)
+        context = Context.create(self.engine, scope, base_url, principal)
         try:
             result = await self.schema.execute(
                 params.query,
@@ -165,7 +172,8 @@ class GraphQLEndpoint:
         except CannotGetOperationTypeError as error:
             problem = RequestProblem(400, error.as_http_error_reason(), "GRAPHQL_VALIDATION_FAILED")
             return self._problem_response(problem, media_type, status_for_json=200)
-        return self._result_response(result, media_type)
+        response = self._result_response(result, media_type)
+        return self.caching.finish(lookup, request, response, succeeded=not result.errors)
 
     async def _principal(self, request: Request) -> Principal:
         header = request.headers.get("authorization")

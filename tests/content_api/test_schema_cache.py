@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
+from content_api.app import create_app
 from content_api.schema.schema import DOCUMENT_CACHE_SIZE
-from tests.content_api.graphql_site import Site, client, graphql, site
+from content_api.settings import Settings
+from tests.content_api.graphql_site import Site, graphql, site
 
-__all__ = ["client", "site"]
+__all__ = ["site"]
 
 
-def test_repeated_documents_are_parsed_and_validated_once(client: TestClient, site: Site) -> None:
+@pytest.fixture
+def uncached_client(engine: Engine) -> Iterator[TestClient]:
+    """A client of an app without the response cache, so every request reaches the schema."""
+    url = engine.url.render_as_string(hide_password=False)
+    settings = Settings(database_url=url, response_cache_mb=0)
+    with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
+        yield test_client
+
+
+def test_repeated_documents_are_parsed_and_validated_once(uncached_client: TestClient, site: Site) -> None:
+    client = uncached_client
     query = '{ post(slug: "winter-appeal") { title authors { name } } posts(first: 3) { totalCount } }'
     parse_cache = _get_parse_cache(DOCUMENT_CACHE_SIZE)
     validate_cache = _get_validate_cache(DOCUMENT_CACHE_SIZE)

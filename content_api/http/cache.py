@@ -1,0 +1,225 @@
+"""Whole-answer caching for `/graphql`: an in-process response cache and HTTP caching headers.
+
+A query's answer depends on the document, its variables, who asks and the content. The response cache
+keys answers on exactly that: the document's SHA-256, the variables (canonical JSON), the operation
+name, the caller's scope, the media type, the base of image URLs and the content version
+(`store.version`). A change to the content bumps the version, so no answer from before it is served
+again; the cache then drops the older answers at once.
+
+What is cached: answers to anonymous queries that ran without errors. Answers to API-key holders are
+never cached here, nor by HTTP caches (`Cache-Control: private, no-store`): they may include drafts and
+editorial state (audits, webhook deliveries) that changes without a content version.
+
+GET answers carry a strong `ETag` (a hash of the body, so every worker and replica agrees) and, for
+anonymous callers, `Cache-Control: public` with the configured max-age and stale-while-revalidate; a
+matching `If-None-Match` gets 304 Not Modified without a body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import Response
+
+from content_api.http.etag import etag_for, none_match
+from content_api.schema.schema import DOCUMENT_CACHE_SIZE, MAX_TOKENS
+from content_api.services.auth import Principal
+from content_api.settings import Settings
+from content_api.store.queries import PostScope
+from content_api.store.version import ContentVersionWatch
+
+# Bytes charged per entry on top of its body: the key, the record and the dictionary slot.
+ENTRY_OVERHEAD = 400
+VARY = "Accept, Authorization"
+NO_STORE = "private, no-store"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    body: bytes
+    status: int
+    content_type: str
+    etag: str
+
+
+CacheKey = tuple[Any, ...]
+
+
+class ResponseCache:
+    """Answers of one content version, least recently used dropped first beyond `max_bytes`."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.version: int | None = None
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[CacheKey, CachedAnswer] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: CacheKey, version: int) -> CachedAnswer | None:
+        if version != self.version:
+            self._start(version)
+        answer = self._entries.get(key)
+        if answer is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return answer
+
+    def put(self, key: CacheKey, version: int, answer: CachedAnswer) -> None:
+        if self.version is not None and version < self.version:
+            return  # computed from an older version than the one now served: never reachable
+        if version != self.version:
+            self._start(version)
+        cost = len(answer.body) + ENTRY_OVERHEAD
+        if cost > self.max_bytes:
+            return
+        previous = self._entries.pop(key, None)
+        if previous is not None:
+            self.size -= len(previous.body) + ENTRY_OVERHEAD
+        self._entries[key] = answer
+        self.size += cost
+        while self.size > self.max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self.size -= len(dropped.body) + ENTRY_OVERHEAD
+
+    def _start(self, version: int) -> None:
+        # Versions only grow; a request that read an older one just finds nothing.
+        if self.version is None or version > self.version:
+            self._entries.clear()
+            self.size = 0
+            self.version = version
+
+
+@lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
+def operation_type(query: str, operation_name: str | None) -> OperationType | None:
+    """The type of the operation a request runs, or None when the document does not say (yet)."""
+    try:
+        document = parse(query, no_location=True, max_tokens=MAX_TOKENS)
+    except GraphQLError:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [d for d in operations if d.name is not None and d.name.value == operation_name]
+    return operations[0].operation if len(operations) == 1 else None
+
+
+@dataclass(slots=True)
+class Lookup:
+    """What the cache knows about one request before it runs."""
+
+    key: CacheKey | None  # None: the answer must not be cached
+    version: int | None
+    operation: OperationType | None
+    anonymous: bool
+    answer: CachedAnswer | None = None
+
+
+class HttpCaching:
+    """The `/graphql` endpoint's caching: response cache, content version watch and HTTP headers."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.enabled = settings.response_cache_mb > 0
+        self.cache = ResponseCache(settings.response_cache_mb * 1024 * 1024)
+        self.watch = ContentVersionWatch(engine)
+        public = f"public, max-age={settings.http_max_age}"
+        if settings.http_stale_while_revalidate:
+            public += f", stale-while-revalidate={settings.http_stale_while_revalidate}"
+        if not settings.http_max_age:
+            public += ", must-revalidate"
+        self.public_cache_control = public
+
+    def close(self) -> None:
+        self.watch.close()
+
+    async def lookup(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        principal: Principal,
+        scope: PostScope,
+        media_type: str,
+        base_url: str,
+    ) -> Lookup:
+        """Find the request's answer in the cache, or the key to store it under once it has run."""
+        operation = operation_type(query, operation_name)
+        anonymous = principal.anonymous
+        if not (self.enabled and anonymous and operation is OperationType.QUERY):
+            return Lookup(None, None, operation, anonymous)
+        version = await self.watch.current()
+        if version is None:
+            return Lookup(None, None, operation, anonymous)
+        key = (
+            hashlib.sha256(query.encode()).digest(),
+            orjson.dumps(variables, option=orjson.OPT_SORT_KEYS) if variables else b"",
+            operation_name,
+            tuple(sorted(scope.statuses)),
+            tuple(sorted(principal.scopes)),
+            media_type,
+            base_url,
+        )
+        return Lookup(key, version, operation, anonymous, self.cache.get(key, version))
+
+    def replay(self, lookup: Lookup, request: Request) -> Response:
+        """The cached answer of `lookup` as a response to `request`."""
+        answer = lookup.answer
+        if answer is None:
+            raise ValueError("replay needs a lookup that found an answer")
+        if _reads_url(request) and none_match(request.headers.get("if-none-match"), answer.etag):
+            return self._not_modified(answer.etag)
+        response = Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+        if _reads_url(request):
+            self._public_headers(response, answer.etag)
+        else:
+            response.headers["Vary"] = "Accept"
+        return response
+
+    def finish(self, lookup: Lookup, request: Request, response: Response, *, succeeded: bool) -> Response:
+        """Store a fresh answer when it may be cached; add the HTTP caching headers on GET."""
+        if lookup.operation is OperationType.MUTATION:
+            # This process wrote (or tried to): read the version again before the next answer.
+            self.watch.forget()
+            return response
+        cacheable = succeeded and response.status_code == 200
+        body = bytes(response.body)
+        etag = etag_for(body) if cacheable and lookup.anonymous else None
+        if etag is not None and lookup.key is not None and lookup.version is not None:
+            content_type = response.headers.get("content-type", "application/json")
+            answer = CachedAnswer(body, response.status_code, content_type, etag)
+            self.cache.put(lookup.key, lookup.version, answer)
+        if not _reads_url(request):
+            return response
+        if etag is None:
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers["Vary"] = VARY
+            return response
+        if none_match(request.headers.get("if-none-match"), etag):
+            return self._not_modified(etag)
+        self._public_headers(response, etag)
+        return response
+
+    def _public_headers(self, response: Response, etag: str) -> None:
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = self.public_cache_control
+        response.headers["Vary"] = VARY
+
+    def _not_modified(self, etag: str) -> Response:
+        headers = {"ETag": etag, "Cache-Control": self.public_cache_control, "Vary": VARY}
+        return Response(status_code=304, headers=headers)
+
+
+def _reads_url(request: Request) -> bool:
+    return request.method in ("GET", "HEAD")

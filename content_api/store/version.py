@@ -1,0 +1,107 @@
+"""Watching the content version, so caches keyed on it stop answering from an old version at once.
+
+Every content change bumps `content_version` in `site_state` inside its own transaction
+(`store.maintenance.bump_content_version`), so a cache keyed on the version is right as long as the
+version it uses is the store's current one. How current depends on the database:
+
+- SQLite: every worker shares one file, and a primary-key read over a connection kept open for the
+  purpose costs a few microseconds, so the version is read for every request. Nothing is ever stale.
+- PostgreSQL: a read is a network round trip, so the version is read at most every `max_age` seconds
+  (a fifth of a second by default) and every worker and replica sees a change within that time. A
+  write made through this process calls `forget()`, so its own next request already reads again.
+
+When the version cannot be read, `current()` returns None and callers must not use their caches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+
+from content_api.store.maintenance import CONTENT_VERSION, content_version
+
+log = logging.getLogger(__name__)
+
+# How stale the version may be on a networked database, in seconds (well under a second).
+DEFAULT_NETWORK_MAX_AGE = 0.2
+
+_SQLITE_VERSION = "SELECT value FROM site_state WHERE key = ?"
+
+
+class ContentVersionWatch:
+    """The store's content version as this process last read it, read again when too old."""
+
+    def __init__(self, engine: Engine, max_age: float | None = None) -> None:
+        self._engine = engine
+        self._sqlite_file = engine.dialect.name == "sqlite" and engine.url.database not in (
+            None,
+            "",
+            ":memory:",
+        )
+        if max_age is None:
+            max_age = 0.0 if engine.dialect.name == "sqlite" else DEFAULT_NETWORK_MAX_AGE
+        self.max_age = max_age
+        self._version: int | None = None
+        self._read_at = float("-inf")
+        self._refreshing: asyncio.Future[None] | None = None
+        self._sqlite: Any = None  # a DBAPI connection kept for version reads (SQLite files only)
+        self.reads = 0
+
+    async def current(self) -> int | None:
+        """The content version to key caches with, or None when it cannot be read right now."""
+        if self._sqlite_file:
+            return self._read_sqlite()
+        if self._version is not None and time.monotonic() - self._read_at < self.max_age:
+            return self._version
+        if self._refreshing is None:
+            self._refreshing = asyncio.ensure_future(self._refresh())
+        refreshing = self._refreshing
+        # Every request that finds the version too old waits for the same single read.
+        await asyncio.shield(refreshing)
+        return self._version
+
+    def forget(self) -> None:
+        """Read the version again on the next request (this process has just written)."""
+        self._read_at = float("-inf")
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+
+    def _read_sqlite(self) -> int | None:
+        try:
+            if self._sqlite is None:
+                # A pooled connection set up like every other (WAL, busy timeout, no implicit
+                # transaction), kept by the watch: each read sees the latest commit.
+                self._sqlite = self._engine.raw_connection()
+            row = self._sqlite.cursor().execute(_SQLITE_VERSION, (CONTENT_VERSION,)).fetchone()
+        except (sqlite3.Error, SQLAlchemyError) as error:
+            log.warning("cannot read the content version: %s", error)
+            self.close()
+            return None
+        self.reads += 1
+        return int(row[0]) if row is not None else 0
+
+    async def _refresh(self) -> None:
+        def read() -> int:
+            with self._engine.connect() as conn:
+                return content_version(conn)
+
+        started = time.monotonic()
+        try:
+            self._version = await run_in_threadpool(read)
+            self._read_at = started
+            self.reads += 1
+        except SQLAlchemyError as error:
+            log.warning("cannot read the content version: %s", error)
+            self._version = None
+        finally:
+            self._refreshing = None
