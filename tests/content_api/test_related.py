@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from content_api.services.related import RefreshSummary, refresh_related
+from content_api.store.db import write_engine
 from content_api.store.queries import PUBLIC
 from content_api.store.related import related_posts
 from content_api.store.tables import (
@@ -164,7 +165,7 @@ class RelatedSite:
 def build_related_site(engine: Engine) -> RelatedSite:
     """Three topics (food bank, allotments, repair café), a draft about the food bank, one common tag."""
     site = RelatedSite(engine)
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         site.person(conn, "dev-patel", "Dev Patel")
         site.person(conn, "tomasz-nowak", "Tomasz Nowak")
         site.person(conn, "ann-editor", "Ann Editor")
@@ -213,7 +214,7 @@ def stored_lists(engine: Engine) -> dict[str, list[str]]:
 
 
 def refresh(engine: Engine, changed: Sequence[int] | None = None) -> RefreshSummary:
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         return refresh_related(conn, changed)
 
 
@@ -283,7 +284,7 @@ def test_reasons_name_shared_tags_people_and_terms(site: RelatedSite) -> None:
 
 def test_pinned_posts_come_first_in_the_editors_order(engine: Engine) -> None:
     site = build_related_site(engine)
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         conn.execute(
             update(posts)
             .where(posts.c.id == site.posts["food-parcels"])
@@ -301,14 +302,14 @@ def test_pinned_posts_come_first_in_the_editors_order(engine: Engine) -> None:
 
 def test_an_unpublished_pinned_post_drops_out_and_comes_back(engine: Engine) -> None:
     site = build_related_site(engine)
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         conn.execute(
             update(posts).where(posts.c.id == site.posts["food-parcels"]).values(pinned_related=["bicycles"])
         )
     refresh(engine)
     assert stored_lists(engine)["food-parcels"][0] == "bicycles"
 
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         site.set_status(conn, "bicycles", DRAFT)
     # Before any recompute, the read query already hides it.
     with engine.connect() as conn:
@@ -321,7 +322,7 @@ def test_an_unpublished_pinned_post_drops_out_and_comes_back(engine: Engine) -> 
     assert "bicycles" not in lists
     assert all("bicycles" not in related for related in lists.values())
 
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         site.set_status(conn, "bicycles", PUBLISHED)
     refresh(engine, [site.posts["bicycles"]])
     lists = stored_lists(engine)
@@ -334,7 +335,7 @@ def test_publishing_a_post_puts_it_in_the_lists_it_belongs_to(engine: Engine) ->
     site = build_related_site(engine)
     refresh(engine)
     before = stored_lists(engine)
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         site.set_status(conn, "food-draft", PUBLISHED)
     summary = refresh(engine, [site.posts["food-draft"]])
     after = stored_lists(engine)
@@ -352,7 +353,7 @@ def test_publishing_a_post_puts_it_in_the_lists_it_belongs_to(engine: Engine) ->
 def test_the_order_is_stable_and_ties_go_to_the_newer_post_then_the_smaller_id(engine: Engine) -> None:
     site = RelatedSite(engine)
     same_day = START + timedelta(days=40)
-    with engine.begin() as conn:
+    with write_engine(engine).begin() as conn:
         site.post(conn, "source", FOOD)
         site.post(conn, "older-twin", FOOD_2, published_at=START + timedelta(days=10))
         site.post(conn, "newer-twin", FOOD_2, published_at=START + timedelta(days=20))
@@ -378,7 +379,7 @@ def test_the_order_is_stable_and_ties_go_to_the_newer_post_then_the_smaller_id(e
 
 
 def test_a_deleted_post_leaves_every_list(site: RelatedSite) -> None:
-    with site.engine.begin() as conn:
+    with write_engine(site.engine).begin() as conn:
         conn.execute(
             update(posts).where(posts.c.id == site.posts["harvest"]).values(deleted_at=datetime.now(UTC))
         )
