@@ -13,9 +13,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
+from content_api.http.errors import exception_handlers
 from content_api.http.graphql import GraphQLEndpoint
 from content_api.http.health import HealthEndpoint
 from content_api.http.images import ImageEndpoint
+from content_api.http.ratelimit import RateLimitMiddleware
 from content_api.schema.schema import schema
 from content_api.services.publishing import server_config
 from content_api.services.scheduler import BackgroundWork
@@ -43,6 +45,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         Route("/healthz", health.handle, methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE, compresslevel=GZIP_LEVEL)]
+    limits = settings.limits
+    if limits.rate_limit > 0:
+        middleware.append(Middleware(RateLimitMiddleware, rate=limits.rate_limit, burst=limits.burst))
     if settings.cors_origins:
         middleware.insert(
             0,
@@ -69,4 +74,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if owns_engine:
             engine.dispose()
 
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=False)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        debug=False,
+        exception_handlers=exception_handlers(),
+    )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from content_api.http.limits import Limits
 from content_api.store.db import DATABASE_URL_ENV, resolve_url
 
 DEV_ENV = "CONTENT_API_DEV"
@@ -51,6 +52,8 @@ class Settings:
     # may serve it while revalidating in the background.
     http_max_age: int = 0
     http_stale_while_revalidate: int = 0
+    # Query limits, rate limiting, timeouts and persisted queries (content_api/http/limits.py).
+    limits: Limits = field(default_factory=Limits)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +69,7 @@ class Settings:
             response_cache_mb=_non_negative_int(env, RESPONSE_CACHE_MB_ENV, DEFAULT_RESPONSE_CACHE_MB, "MiB"),
             http_max_age=_non_negative_int(env, HTTP_MAX_AGE_ENV, 0),
             http_stale_while_revalidate=_non_negative_int(env, HTTP_STALE_ENV, 0),
+            limits=Limits.from_env(env),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -79,6 +83,7 @@ class Settings:
             RESPONSE_CACHE_MB_ENV: str(self.response_cache_mb),
             HTTP_MAX_AGE_ENV: str(self.http_max_age),
             HTTP_STALE_ENV: str(self.http_stale_while_revalidate),
+            **self.limits.to_env(),
         }
 
 

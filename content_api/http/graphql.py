@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -23,16 +24,16 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from content_api.context import Context, RequestDatabase
+from content_api.http.batch import batch_items, run_batch
 from content_api.http.cache import HttpCaching
+from content_api.http.errors import PAYLOAD_TOO_LARGE, Rejection, database_unavailable, is_database_outage
+from content_api.http.guard import RequestGuard
 from content_api.http.negotiation import JSON, accepts_html, choose_media_type
 from content_api.schema.errors import Stage, format_error, is_expected
 from content_api.schema.permissions import scope_for_request
 from content_api.schema.schema import ContentSchema
 from content_api.services.auth import ANONYMOUS, AuthenticationFailed, Principal, authenticate
 from content_api.settings import Settings
-
-# A query document with its variables is small; anything bigger is not a GraphQL request.
-MAX_BODY_BYTES = 1_000_000
 
 BAD_REQUEST = "BAD_REQUEST"
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -72,6 +73,8 @@ class GraphQLEndpoint:
         self.engine = engine
         self.settings = settings
         self.caching = HttpCaching(engine, settings)
+        # Limits, persisted queries, timeouts and database faults (content_api/http/guard.py).
+        self.guard = RequestGuard(schema._schema, engine, settings.limits, dev_mode=settings.dev_mode)
 
     async def handle(self, request: Request) -> Response:
         media_type = choose_media_type(request.headers.get("accept"))
@@ -93,22 +96,46 @@ class GraphQLEndpoint:
             params = await (self._from_get(request) if reads_url else self._from_post(request))
         except RequestProblem as problem:
             return self._problem_response(problem, media_type)
-        return await self._execute(request, params, media_type)
+        except Rejection as rejection:
+            return self._rejection_response(rejection, media_type)
+        if isinstance(params, list):
+            return await run_batch(params, lambda item: self._guarded(request, item, media_type), media_type)
+        return await self._guarded(request, params, media_type)
+
+    async def _guarded(
+        self, request: Request, params: GraphQLRequest | dict[str, Any], media_type: str
+    ) -> Response:
+        """Run one operation under the limits, the timeout and the database fault handling."""
+        try:
+            if isinstance(params, dict):  # an operation of a batch, not yet read
+                params = _parse_params(self.guard.resolve(params))
+            self.guard.check(params.query, params.variables, params.extensions)
+            return await self._execute(request, params, media_type)
+        except RequestProblem as problem:
+            return self._problem_response(problem, media_type)
+        except Rejection as rejection:
+            return self._rejection_response(rejection, media_type)
+        except DBAPIError as error:
+            if not is_database_outage(error):
+                raise
+            return self._rejection_response(database_unavailable(), media_type)
 
     # --- reading the request ----------------------------------------------------------------------
 
     async def _from_get(self, request: Request) -> GraphQLRequest:
         query_params = request.query_params
         return _parse_params(
-            {
-                "query": query_params.get("query"),
-                "variables": _json_param(query_params.get("variables"), "variables"),
-                "operationName": query_params.get("operationName"),
-                "extensions": _json_param(query_params.get("extensions"), "extensions"),
-            }
+            self.guard.resolve(
+                {
+                    "query": query_params.get("query"),
+                    "variables": _json_param(query_params.get("variables"), "variables"),
+                    "operationName": query_params.get("operationName"),
+                    "extensions": _json_param(query_params.get("extensions"), "extensions"),
+                }
+            )
         )
 
-    async def _from_post(self, request: Request) -> GraphQLRequest:
+    async def _from_post(self, request: Request) -> GraphQLRequest | list[dict[str, Any]]:
         content_type = request.headers.get("content-type", "")
         mime, _, parameters = content_type.partition(";")
         if mime.strip().lower() != "application/json":
@@ -116,20 +143,30 @@ class GraphQLEndpoint:
         charset = _charset(parameters)
         if charset not in (None, "utf-8", "utf8"):
             raise RequestProblem(415, "Request bodies must be UTF-8 encoded.")
-        body = b""
+        max_body = self.settings.limits.max_body_bytes
+        too_large = RequestProblem(413, f"Request body larger than {max_body} bytes.", PAYLOAD_TOO_LARGE)
+        declared = request.headers.get("content-length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > max_body:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
         async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                raise RequestProblem(413, f"Request body larger than {MAX_BODY_BYTES} bytes.")
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_body:
+                raise too_large
+        body = b"".join(chunks)
         if not body:
             raise RequestProblem(400, "The request body is empty; send a JSON object with a `query`.")
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
             raise RequestProblem(400, "The request body is not valid JSON.") from None
+        if isinstance(payload, list):
+            return batch_items(payload, self.settings.limits.max_batch)
         if not isinstance(payload, dict):
             raise RequestProblem(400, "The request body must be a JSON object.")
-        return _parse_params(payload)
+        return _parse_params(self.guard.resolve(payload))
 
     # --- running it -------------------------------------------------------------------------------
 
@@ -153,13 +190,15 @@ class GraphQLEndpoint:
             return self.caching.replay(lookup, request)
         context = Context.create(self.engine, scope, base_url, principal)
         try:
-            result = await self.schema.execute(
-                params.query,
-                variable_values=params.variables,
-                context_value=context,
-                operation_name=params.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=params.extensions,
+            result = await self.guard.execute(
+                self.schema.execute(
+                    params.query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=params.extensions,
+                )
             )
         except InvalidOperationTypeError as error:
             if error.operation_type is OperationType.MUTATION:
@@ -212,6 +251,13 @@ class GraphQLEndpoint:
         status = status_for_json if status_for_json is not None and media_type == JSON else problem.status
         body = {"errors": [{"message": str(problem), "extensions": {"code": problem.code}}]}
         return _json_response(body, status, media_type, problem.headers)
+
+    def _rejection_response(self, rejection: Rejection, media_type: str) -> Response:
+        use_json_status = rejection.status_for_json is not None and media_type == JSON
+        status = rejection.status_for_json if use_json_status else rejection.status
+        return _json_response(
+            {"errors": [rejection.error()]}, status or rejection.status, media_type, rejection.headers
+        )
 
 
 def _stage_of(result: ExecutionResult, errors: list[GraphQLError]) -> Stage:

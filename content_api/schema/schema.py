@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as create_alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as create_depth_rule
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.printer import print_schema
 from strawberry.tools import merge_types
 from strawberry.types.execution import ExecutionContext
@@ -20,17 +18,10 @@ from content_api.schema.types import Person, Post, Tag
 
 # Distinct documents kept parsed and validated; front ends send a small, fixed set of queries.
 DOCUMENT_CACHE_SIZE = 512
-# Limits on what one document may ask for. Every list is at most 100 long, so depth is what
-# multiplies work: 10 levels allow two nested connections (a person's posts' tags) and no more.
-MAX_DEPTH = 10
+# Limits on what one document may ask for (depth, aliases, tokens, cost) are configurable and are
+# checked before execution by content_api/http/complexity.py, so the schema carries none itself.
+# The default token limit, for code that parses a document on its own before the limits are checked.
 MAX_TOKENS = 5000
-MAX_ALIASES = 30
-# Built once: the validation cache is keyed on the rule classes, and Strawberry's limiter extensions
-# would make new classes for every request (so nothing would ever be found in the cache).
-LIMIT_RULES: list[type[ASTValidationRule]] = [
-    create_depth_rule(MAX_DEPTH, should_ignore=None),
-    create_alias_rule(MAX_ALIASES),
-]
 
 
 class ContentSchema(strawberry.Schema):
@@ -48,8 +39,6 @@ def build_schema() -> ContentSchema:
         mutation=Mutation,
         types=[Post, Person, Tag],
         extensions=[
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: AddValidationRules(LIMIT_RULES),
             lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ],

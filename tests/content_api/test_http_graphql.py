@@ -173,8 +173,8 @@ def test_documents_nested_too_deep_are_refused_before_running(client: TestClient
     )
     response = client.post("/graphql", json={"query": deep}, headers={"Accept": NEW})
     assert response.status_code == 400
-    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    assert "maximum operation depth" in response.json()["errors"][0]["message"]
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+    assert "deeper than the limit of 10" in response.json()["errors"][0]["message"]
 
 
 def test_head_is_answered_like_get(client: TestClient, site: Site) -> None:

@@ -1,0 +1,345 @@
+"""Checks a GraphQL document against the limits before anything resolves.
+
+Runs on every request ahead of execution, so a refused document costs one parse and one walk of its
+syntax tree, and no resolver, loader or database call. Parsing stops at the token limit, so an
+oversized document is refused without being read to its end.
+
+Cost estimates how many fields a document will resolve: every field costs 1 for each time it is
+resolved; below a field with a `first` argument everything is resolved up to `first` times (the given
+value, a variable's value, or the argument's default); below any other list field, `UNBOUNDED_LIST_SIZE`
+times. `first` counts at most 100, the bound every resolver enforces with BAD_USER_INPUT. Fragments are
+measured once each, so a document cannot make the walk itself expensive.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    parse,
+    value_from_ast_untyped,
+)
+
+from content_api.http.errors import (
+    INTROSPECTION_DISABLED,
+    QUERY_TOO_COMPLEX,
+    QUERY_TOO_DEEP,
+    TOO_MANY_ALIASES,
+    TOO_MANY_TOKENS,
+    Rejection,
+    document_rejection,
+)
+from content_api.http.limits import Limits
+from content_api.schema.pagination import MAX_PAGE_SIZE
+
+# Assumed length of a list field without `first` (a post's tags or authors, the tag list).
+UNBOUNDED_LIST_SIZE = 10
+# Documents whose analysis is kept; front ends send a small, fixed set of queries.
+CACHE_SIZE = 512
+# Costs stop growing here, so a fragment bomb's estimate stays a small number.
+_COST_CEILING = 10**15
+_INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+
+
+@dataclass(slots=True)
+class _Document:
+    """What a document is, independent of its variables."""
+
+    node: DocumentNode | None
+    # A refusal that does not depend on the variables (tokens, depth, aliases, introspection).
+    rejection: Rejection | None = None
+    fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
+
+
+class DocumentGuard:
+    """Refuses documents over `limits`; keeps the verdicts of recent documents."""
+
+    def __init__(self, schema: GraphQLSchema, limits: Limits, *, introspection: bool) -> None:
+        self._schema = schema
+        self._limits = limits
+        self._introspection = introspection
+        self._cache: OrderedDict[str, _Document] = OrderedDict()
+
+    def check(self, query: str, variables: Mapping[str, Any] | None) -> None:
+        """Raise `Rejection` when `query` with `variables` is over a limit.
+
+        A document that does not parse for any other reason passes: the executor then reports the
+        syntax error the usual way (GRAPHQL_PARSE_FAILED).
+        """
+        document = self._document(query)
+        if document.rejection is not None:
+            raise document.rejection
+        if document.node is None:
+            return
+        cost = _CostWalk(self._schema, document.fragments, variables or {}).document(document.node)
+        if cost > self._limits.max_cost:
+            raise document_rejection(
+                f"Query cost {_shown(cost)} exceeds the limit of {self._limits.max_cost}; ask for fewer "
+                "items (`first`) or fewer nested lists.",
+                QUERY_TOO_COMPLEX,
+                limit=self._limits.max_cost,
+                cost=_shown(cost),
+            )
+
+    def _document(self, query: str) -> _Document:
+        cached = self._cache.get(query)
+        if cached is not None:
+            self._cache.move_to_end(query)
+            return cached
+        document = self._analyse(query)
+        self._cache[query] = document
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return document
+
+    def _analyse(self, query: str) -> _Document:
+        limits = self._limits
+        try:
+            node = parse(query, no_location=True, max_tokens=limits.max_tokens)
+        except GraphQLSyntaxError as error:
+            return _Document(None, _syntax_rejection(error, limits))
+        except RecursionError:
+            return _Document(None, _too_deep(limits))
+        fragments = {
+            definition.name.value: definition
+            for definition in node.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        try:
+            shape = _ShapeWalk(self._schema, fragments, limits.max_depth).document(node)
+        except RecursionError:
+            return _Document(None, _too_deep(limits))
+        if shape.depth > limits.max_depth:
+            return _Document(None, _too_deep(limits))
+        if shape.aliases > limits.max_aliases:
+            rejection = document_rejection(
+                f"The query uses {shape.aliases} aliases; at most {limits.max_aliases} are allowed.",
+                TOO_MANY_ALIASES,
+                limit=limits.max_aliases,
+            )
+            return _Document(None, rejection)
+        if shape.introspects and not self._introspection:
+            rejection = document_rejection(
+                "Introspection is disabled on this server; the schema is published as schema.graphql.",
+                INTROSPECTION_DISABLED,
+            )
+            return _Document(None, rejection)
+        return _Document(node, None, fragments)
+
+
+def _syntax_rejection(error: GraphQLSyntaxError, limits: Limits) -> Rejection | None:
+    message = error.message
+    if "more than" in message and "tokens" in message:
+        return document_rejection(
+            f"The query has more than {limits.max_tokens} tokens.", TOO_MANY_TOKENS, limit=limits.max_tokens
+        )
+    if "nested too deeply" in message:
+        return _too_deep(limits)
+    return None
+
+
+def _too_deep(limits: Limits) -> Rejection:
+    return document_rejection(
+        f"The query nests fields deeper than the limit of {limits.max_depth}.",
+        QUERY_TOO_DEEP,
+        limit=limits.max_depth,
+    )
+
+
+def _shown(cost: int) -> int:
+    return min(cost, _COST_CEILING)
+
+
+def _field_definition(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+        return parent.fields.get(name)
+    return None
+
+
+@dataclass(slots=True)
+class _Shape:
+    depth: int = 0
+    aliases: int = 0
+    introspects: bool = False
+
+
+class _ShapeWalk:
+    """Depth (nested fields, as Strawberry's depth limiter counts them), aliases and introspection.
+
+    Aliases are counted where they are written, so a fragment's aliases count once. The walk stops
+    descending once the depth is over the limit, which also bounds its recursion.
+    """
+
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], limit: int):
+        self._schema = schema
+        self._fragments = fragments
+        self._limit = limit
+        self._fragment_depth: dict[str, int] = {}
+        self._open: set[str] = set()
+        self.shape = _Shape()
+
+    def document(self, node: DocumentNode) -> _Shape:
+        for definition in node.definitions:
+            if isinstance(definition, (OperationDefinitionNode, FragmentDefinitionNode)):
+                self._count_aliases(definition.selection_set)
+        for definition in node.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                depth = self._selection_depth(definition.selection_set, 0)
+                self.shape.depth = max(self.shape.depth, depth)
+        return self.shape
+
+    def _count_aliases(self, selection_set: SelectionSetNode) -> None:
+        stack = [selection_set]
+        while stack:
+            current = stack.pop()
+            for selection in current.selections:
+                if isinstance(selection, FieldNode):
+                    if selection.alias is not None:
+                        self.shape.aliases += 1
+                    if selection.name.value in _INTROSPECTION_ROOTS:
+                        self.shape.introspects = True
+                if isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
+                    stack.append(selection.selection_set)
+
+    def _selection_depth(self, selection_set: SelectionSetNode, reached: int) -> int:
+        """The deepest nesting below `selection_set`, which sits `reached` fields below the root."""
+        deepest = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.selection_set is None or selection.name.value.startswith("__"):
+                    continue
+                if reached + 1 > self._limit:
+                    return self._limit + 1
+                deepest = max(deepest, 1 + self._selection_depth(selection.selection_set, reached + 1))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self._selection_depth(selection.selection_set, reached))
+            elif isinstance(selection, FragmentSpreadNode):
+                deepest = max(deepest, self._spread_depth(selection.name.value, reached))
+            if deepest > self._limit:
+                return deepest
+        return deepest
+
+    def _spread_depth(self, name: str, reached: int) -> int:
+        fragment = self._fragments.get(name)
+        if fragment is None or name in self._open:
+            return 0  # unknown or cyclic: validation reports it
+        known = self._fragment_depth.get(name)
+        if known is None:
+            self._open.add(name)
+            known = self._selection_depth(fragment.selection_set, 0)
+            self._open.discard(name)
+            self._fragment_depth[name] = known
+        return known
+
+
+class _CostWalk:
+    """The estimated number of field resolutions of a document's most expensive operation."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self._schema = schema
+        self._fragments = fragments
+        self._variables = variables
+        self._defaults: dict[str, Any] = {}
+        self._fragment_cost: dict[str, int] = {}
+        self._open: set[str] = set()
+
+    def document(self, node: DocumentNode) -> int:
+        worst = 0
+        for definition in node.definitions:
+            if not isinstance(definition, OperationDefinitionNode):
+                continue
+            self._defaults = {
+                variable.variable.name.value: value_from_ast_untyped(variable.default_value)
+                for variable in definition.variable_definitions or ()
+                if variable.default_value is not None
+            }
+            root = self._schema.get_root_type(definition.operation)
+            worst = max(worst, self._selection_cost(definition.selection_set, root))
+        return worst
+
+    def _selection_cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field_cost(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self._schema.get_type(condition.name.value) if condition is not None else parent
+                total += self._selection_cost(selection.selection_set, inner)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._spread_cost(selection.name.value)
+        return min(total, _COST_CEILING)
+
+    def _spread_cost(self, name: str) -> int:
+        fragment = self._fragments.get(name)
+        if fragment is None or name in self._open:
+            return 0  # unknown or cyclic: validation reports it
+        known = self._fragment_cost.get(name)
+        if known is None:
+            self._open.add(name)
+            condition = self._schema.get_type(fragment.type_condition.name.value)
+            known = self._selection_cost(fragment.selection_set, condition)
+            self._open.discard(name)
+            self._fragment_cost[name] = known
+        return known
+
+    def _field_cost(self, node: FieldNode, parent: GraphQLNamedType | None) -> int:
+        name = node.name.value
+        if name.startswith("__"):
+            return 0
+        if node.selection_set is None:
+            return 1
+        definition = _field_definition(parent, name)
+        if definition is None:
+            return 1  # an unknown field: validation reports it
+        inner = self._selection_cost(node.selection_set, get_named_type(definition.type))
+        return min(1 + self._repeats(node, definition) * inner, _COST_CEILING)
+
+    def _repeats(self, node: FieldNode, definition: GraphQLField) -> int:
+        """How many times the selections below `node` are resolved for one `node`."""
+        if "first" in definition.args:
+            return self._first(node, definition)
+        field_type = definition.type
+        if isinstance(field_type, GraphQLNonNull):
+            field_type = field_type.of_type
+        return UNBOUNDED_LIST_SIZE if isinstance(field_type, GraphQLList) else 1
+
+    def _first(self, node: FieldNode, definition: GraphQLField) -> int:
+        value: Any = definition.args["first"].default_value
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            if isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+            elif isinstance(argument.value, VariableNode):
+                name = argument.value.name.value
+                value = self._variables.get(name, self._defaults.get(name, value))
+        if type(value) is not int:
+            return MAX_PAGE_SIZE  # not an integer: the executor refuses it; assume the worst meanwhile
+        return max(0, min(value, MAX_PAGE_SIZE))
