@@ -17,6 +17,7 @@ reproduces each figure, and writes everything to ``bench/out/audit_vs_axe.json``
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -366,6 +367,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--articles, --bulk-posts and --jobs must be positive")
 
     OUT.mkdir(exist_ok=True)
+    # Two runs at once would overwrite each other's articles and slow each other down.
+    lock = (OUT / ".audit_vs_axe.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("audit_vs_axe: another run is in progress (bench/out/.audit_vs_axe.lock)", file=sys.stderr)
+        return 2
     corpus = OUT / f"articles-{args.articles}"
     written = articles.write_corpus(corpus, args.articles)
     html_files = sorted((corpus / "html").glob("*.html"))
