@@ -17,6 +17,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from .document import Document, LineMap
 from .errors import AuditInputError
+from .mdtree import build_tree
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -38,16 +39,18 @@ class _LineTrackingRenderer(RendererHTML):
         out: list[str] = []
         rendered_line = 1
         for i, token in enumerate(tokens):
-            if token.map is not None and token.nesting >= 0:
-                line_map.add(rendered_line, token.map[0] + offset)
-                if token.type == "fence":  # code starts on the line after the opening fence
-                    line_map.add(rendered_line, token.map[0] + offset + 1)
             if token.type == "inline":
                 piece = self.renderInline(token.children, options, env) if token.children else ""
             elif token.type in self.rules:
                 piece = self.rules[token.type](tokens, i, options, env)
             else:
                 piece = self.renderToken(tokens, i, options, env)
+            if token.map is not None and token.nesting >= 0:
+                # A block after a hidden one (tight lists) starts with a newline: its tag is on the next line.
+                start = rendered_line + len(piece) - len(piece.lstrip("\n"))
+                line_map.add(start, token.map[0] + offset)
+                if token.type == "fence":  # code starts on the line after the opening fence
+                    line_map.add(start, token.map[0] + offset + 1)
             out.append(piece)
             rendered_line += piece.count("\n")
         return "".join(out)
@@ -152,17 +155,23 @@ def parse_source(
     base = Path(base_dir) if base_dir is not None else (Path(path).parent if path else Path.cwd())
     front, front_lines, body, body_line = split_front_matter(text, shown)
     line_map: LineMap | None = None
+    soup: BeautifulSoup | None = None
     if format == "markdown":
+        md = _markdown()
         line_map = LineMap()
-        html = _markdown().render(body, {"line_map": line_map, "line_offset": body_line})
+        env = {"line_map": line_map, "line_offset": body_line}
+        tokens = md.parse(body, env)
+        soup = build_tree(md, tokens, env, body_line)
+        html = "" if soup is not None else md.renderer.render(tokens, md.options, env)
         whole = False
     else:
         html = body
         whole = bool(_WHOLE_DOCUMENT.match(body))
-    with warnings.catch_warnings():
-        # A short post such as "notes.md" looks like a file name to BeautifulSoup; it is text here.
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(html, "html.parser")
+    if soup is None:
+        with warnings.catch_warnings():
+            # A short post such as "notes.md" looks like a file name to BeautifulSoup; it is text here.
+            warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            soup = BeautifulSoup(html, "html.parser")
     return Document(
         path=shown,
         source=text,
