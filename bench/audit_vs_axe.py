@@ -38,6 +38,7 @@ OUT = BENCH / "out"
 CHROMIUM = Path("/usr/bin/chromium")
 RATIO_TARGET = 50.0
 BULK_TARGET_S = 60.0
+BULK_TARGET_POSTS = 10_000
 
 # The audit's rule family that should catch each kind of defect the generator writes.
 DEFECT_FAMILIES = {
@@ -331,18 +332,11 @@ class BulkResult:
     files_reported: int
 
 
-def run_bulk(count: int, jobs: int) -> BulkResult:
-    folder = OUT / f"bulk-{count}"
-    marker = folder / ".complete"
-    if not marker.exists() or marker.read_text() != str(count):
-        print(f"generating {count:,} posts in {folder} ...", file=sys.stderr)
-        shutil.rmtree(folder, ignore_errors=True)
-        articles.write_corpus(folder, count, formats=("md",))
-        marker.write_text(str(count))
+def run_check(folder: Path, jobs: int, report_file: Path) -> BulkResult:
+    """Time ``a11y-audit check FOLDER --jobs N`` from process start to exit."""
     cli = ROOT / ".venv" / "bin" / "a11y-audit"
     executable = str(cli) if cli.exists() else (shutil.which("a11y-audit") or "a11y-audit")
-    report_file = OUT / f"bulk-{count}.json"
-    command = [executable, "check", str(folder / "posts"), "--jobs", str(jobs), "--format", "json"]
+    command = [executable, "check", str(folder), "--jobs", str(jobs), "--format", "json"]
     command += ["--output", str(report_file)]
     print(f"$ {' '.join(command)}", file=sys.stderr)
     started = time.perf_counter()
@@ -351,7 +345,21 @@ def run_bulk(count: int, jobs: int) -> BulkResult:
     if done.returncode not in (0, 1):
         raise SetupError(f"a11y-audit check exited {done.returncode}: {done.stderr.strip()[-400:]}")
     reported = len(json.loads(report_file.read_text())["files"])
-    return BulkResult(count, jobs, wall, done.returncode, reported)
+    files = sum(1 for p in folder.iterdir() if p.suffix in (".md", ".html"))
+    if reported != files:
+        raise SetupError(f"a11y-audit check reported {reported} files of {files} in {folder}")
+    return BulkResult(files, jobs, wall, done.returncode, reported)
+
+
+def run_bulk(count: int, jobs: int) -> BulkResult:
+    folder = OUT / f"bulk-{count}"
+    marker = folder / ".complete"
+    if not marker.exists() or marker.read_text() != str(count):
+        print(f"generating {count:,} posts in {folder} ...", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+        articles.write_corpus(folder, count, formats=("md",))
+        marker.write_text(str(count))
+    return run_check(folder / "posts", jobs, OUT / f"bulk-{count}.json")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -426,6 +434,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"  findings (rule: count): {_counts(audit.findings)}\n"
                 f"  by severity: {_counts(audit.severities)}"
             )
+        if not args.skip_audit:
+            same = run_check(corpus / "html", 1, OUT / f"check-{len(html_files)}.json")
+            results["check_same_articles"] = same.__dict__
+            print(
+                f"\na11y-audit check over the same {same.posts} HTML articles, one process, start-up "
+                f"included: {same.wall_s:,.2f} s ({same.wall_s / same.posts * 1000:,.1f} ms per article)"
+            )
         if axe is not None and audit is not None:
             ratio = statistics.median(axe.total_ms) / statistics.median(audit.per_article_ms)
             results["ratio"] = ratio
@@ -444,11 +459,15 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_bulk and not args.skip_audit:
             bulk = run_bulk(args.bulk_posts, args.jobs)
             results["bulk"] = bulk.__dict__
-            verdict = "meets" if bulk.wall_s < BULK_TARGET_S else "MISSES"
+            if bulk.posts >= BULK_TARGET_POSTS:
+                verdict = "meets" if bulk.wall_s < BULK_TARGET_S else "MISSES"
+                verdict += f" the target of {BULK_TARGET_S:.0f} s"
+            else:
+                verdict = f"the {BULK_TARGET_S:.0f} s target is for {BULK_TARGET_POSTS:,} posts"
             print(
                 f"\na11y-audit check --jobs {bulk.jobs} over {bulk.posts:,} posts: {bulk.wall_s:,.1f} s "
                 f"({bulk.posts / bulk.wall_s:,.0f} posts/s, exit {bulk.exit_code}, "
-                f"{bulk.files_reported:,} files reported; {verdict} the target of {BULK_TARGET_S:.0f} s)"
+                f"{bulk.files_reported:,} files reported; {verdict})"
             )
     except SetupError as exc:
         print(f"audit_vs_axe: {exc}", file=sys.stderr)
