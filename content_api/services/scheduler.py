@@ -47,12 +47,13 @@ class Scheduler:
                 logger.info("scheduled post %s published", result.slug)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        # The first pass comes one interval after start-up, not during it: a post is at most one
+        # interval late either way, and start-up (and a burst of first requests) is not slowed.
+        while not self._stop.wait(self._interval):
             try:
                 self.run_once()
             except Exception:  # a database hiccup must not end the thread; the next pass tries again
                 logger.exception("scheduled publishing pass failed")
-            self._stop.wait(self._interval)
 
 
 class BackgroundWork:

@@ -192,11 +192,15 @@ class Dispatcher:
             self._thread = None
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        # Wait first: at start-up nothing of this process is queued yet, and others' deliveries
+        # are picked up by the first poll.
+        while True:
+            _wake.wait(self._poll)
             _wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 while deliver_due(self._engine, send=self._send) and not self._stop.is_set():
                     pass
             except Exception:  # a broken database must not end the worker; it tries again later
                 logger.exception("webhook delivery pass failed")
-            _wake.wait(self._poll)
