@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import ArgumentError
 
+from a11y_audit import AuditInputError
+from content_api.services.publishing import site_config
 from content_api.settings import Settings, SettingsError
 from content_api.store.db import DatabaseUnavailable, check_connection, current_revision, make_engine
 
@@ -93,6 +95,10 @@ def run_serve(args: argparse.Namespace, load_demo: DemoLoader | None = None) -> 
     try:
         settings = Settings.from_env()
     except (SettingsError, ArgumentError) as error:
+        return _fail(str(error).splitlines()[0])
+    try:
+        site_config()  # the publishing gate's config ($CONTENT_API_AUDIT_CONFIG), checked before serving
+    except AuditInputError as error:
         return _fail(str(error).splitlines()[0])
     overrides: dict[str, object] = {}
     if args.database_url:
