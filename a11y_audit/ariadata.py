@@ -40,3 +40,45 @@ ATTRIBUTES = frozenset(
         "aria-valuetext",
     }
 )  # fmt: skip
+
+# Roles that must sit inside one of these roles (WAI-ARIA 1.2 "required context role").
+REQUIRED_CONTEXT = {
+    "listitem": ("list", "directory"),
+    "menuitem": ("menu", "menubar", "group"),
+    "menuitemcheckbox": ("menu", "menubar", "group"),
+    "menuitemradio": ("menu", "menubar", "group"),
+    "option": ("listbox", "group"),
+    "row": ("table", "grid", "treegrid", "rowgroup"),
+    "rowgroup": ("table", "grid", "treegrid"),
+    "cell": ("row",),
+    "gridcell": ("row",),
+    "columnheader": ("row",),
+    "rowheader": ("row",),
+    "tab": ("tablist",),
+    "treeitem": ("tree", "group"),
+}
+
+# States and properties a role needs (WAI-ARIA 1.2 "required states and properties").
+REQUIRED_ATTRIBUTES = {
+    "checkbox": ("aria-checked",),
+    "combobox": ("aria-expanded",),
+    "heading": ("aria-level",),
+    "menuitemcheckbox": ("aria-checked",),
+    "menuitemradio": ("aria-checked",),
+    "meter": ("aria-valuenow",),
+    "radio": ("aria-checked",),
+    "scrollbar": ("aria-controls", "aria-valuenow"),
+    "slider": ("aria-valuenow",),
+    "switch": ("aria-checked",),
+}
+
+# Implicit roles of HTML elements, as far as the rules above need them.
+IMPLICIT_ROLES = {
+    "ul": "list", "ol": "list", "menu": "list", "table": "table", "tr": "row", "tbody": "rowgroup",
+    "thead": "rowgroup", "tfoot": "rowgroup", "td": "cell", "th": "columnheader", "select": "listbox",
+    "datalist": "listbox", "li": "listitem", "option": "option", "h1": "heading", "h2": "heading",
+    "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading", "meter": "meter", "hr": "separator",
+    "optgroup": "group", "fieldset": "group", "details": "group",
+}  # fmt: skip
+
+INPUT_ROLES = {"checkbox": "checkbox", "radio": "radio", "range": "slider"}

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from bs4 import Comment, Tag
 
 from ..aria import PRESENTATIONAL, accessible_name, attr, is_presentational, role_of
-from ..ariadata import ATTRIBUTES, ROLES
+from ..ariadata import (
+    ATTRIBUTES,
+    IMPLICIT_ROLES,
+    INPUT_ROLES,
+    REQUIRED_ATTRIBUTES,
+    REQUIRED_CONTEXT,
+    ROLES,
+)
 from ..context import RuleContext
 from ..document import Document, normalize_space
 from ..model import Finding
@@ -485,3 +492,100 @@ def aria_reference_missing(doc: Document, ctx: RuleContext) -> Iterator[Finding]
                 found.append((doc.order(el), el, name))
     for _, el, name in sorted(found, key=lambda item: item[0]):
         yield ctx.report(el, f"{name} names no element on the page")
+
+
+def _implicit_role(el: Tag) -> str:
+    if el.name == "input":
+        return INPUT_ROLES.get(str(el.get("type", "")).strip().lower(), "")
+    return IMPLICIT_ROLES.get(el.name, "")
+
+
+def _explicit_role(el: Tag) -> str:
+    """The first role token browsers accept, or ''."""
+    for token in (attr(el, "role") or "").lower().split():
+        if token in ROLES:
+            return token
+    return ""
+
+
+def _role(el: Tag) -> str:
+    role = _explicit_role(el)
+    if role in PRESENTATIONAL and is_presentational(el):
+        return "none"
+    return role if role and role not in PRESENTATIONAL else _implicit_role(el)
+
+
+def _ignored(el: Tag) -> bool:
+    """Left out of the accessibility tree: presentational, or a plain container with no ARIA of its own."""
+    role = _role(el)
+    if role == "none":
+        return True
+    if role or el.name not in ("div", "span"):
+        return False
+    return not any(a.startswith("aria-") for a in el.attrs) and not el.has_attr("tabindex")
+
+
+@rule(
+    id="MKP013",
+    name="aria-role-outside-its-container",
+    severity="error",
+    wcag=["1.3.1"],
+    act=["ff89c9"],
+    summary="An element with a role such as listitem, row or tab is not inside the role it belongs to.",
+    why=(
+        "A list item outside a list, or a tab outside a tab list, is announced without its structure "
+        "(no 'item 2 of 5'), or not at all (ACT rule 'ARIA required context role')."
+    ),
+    fix='Put it inside an element with the right role (role="listitem" in role="list"), or drop the role.',
+    bad=['<div role="listitem">Opening times</div>'],
+    good=['<div role="list"><div role="listitem">Opening times</div></div>'],
+)
+def aria_role_outside_its_container(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    owners: dict[int, Tag] = {}
+    for owner in doc.with_attr("aria-owns"):
+        for ident in (attr(owner, "aria-owns") or "").split():
+            for owned in doc.by_id(ident)[:1]:
+                owners[id(owned)] = owner
+    for el in doc.with_attr("role"):
+        role = _explicit_role(el)
+        allowed = REQUIRED_CONTEXT.get(role)
+        if allowed is None or doc.is_hidden(el):
+            continue
+        parent = owners.get(id(el)) or el.parent
+        while isinstance(parent, Tag) and parent.name != "[document]" and _ignored(parent):
+            parent = owners.get(id(parent)) or parent.parent
+        found = _role(parent) if isinstance(parent, Tag) and parent.name != "[document]" else ""
+        if found not in allowed:
+            yield ctx.report(el, f'role="{role}" is not inside a {" or ".join(allowed)}')
+
+
+@rule(
+    id="MKP014",
+    name="aria-required-attribute-missing",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["4e8ab6"],
+    summary="An element with a role lacks a state the role needs, such as aria-checked on a checkbox.",
+    why=(
+        "Screen readers cannot say whether a custom checkbox is ticked, or a heading's level, without the "
+        "state the role requires (ACT rule 'Element with role attribute has required states and "
+        "properties')."
+    ),
+    fix="Add the missing attribute named in the message, or use the native HTML element instead.",
+    bad=['<div role="checkbox" tabindex="0">Send me the newsletter</div>'],
+    good=[
+        '<div role="checkbox" aria-checked="false" tabindex="0">Send me the newsletter</div>',
+        '<input type="checkbox" role="checkbox" id="n"><label for="n">Newsletter</label>',
+    ],
+)
+def aria_required_attribute_missing(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    for el in doc.with_attr("role"):
+        role = _explicit_role(el)
+        needed = REQUIRED_ATTRIBUTES.get(role, ())
+        if role == "separator" and _in_tab_order(doc, el):
+            needed = ("aria-valuenow",)
+        if not needed or doc.is_hidden(el) or role == _implicit_role(el):
+            continue
+        missing = [name for name in needed if not el.has_attr(name)]
+        if missing:
+            yield ctx.report(el, f'role="{role}" needs {" and ".join(missing)}')

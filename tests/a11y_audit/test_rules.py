@@ -187,6 +187,19 @@ def test_references_to_missing_ids() -> None:
     assert rules_for(closed.replace("false", "true"), "html", ("MKP012",)) == ["MKP012"]
 
 
+def test_roles_need_their_container_and_states() -> None:
+    assert rules_for('<ul><div role="listitem">x</div></ul>', "html", ("MKP013",)) == []
+    skipped = '<div role="list"><div role="presentation"><div role="listitem">x</div></div></div>'
+    assert rules_for(skipped, "html", ("MKP013",)) == []
+    live = '<div role="list"><div aria-live="polite"><div role="listitem">x</div></div></div>'
+    assert rules_for(live, "html", ("MKP013",)) == ["MKP013"]
+    owned = '<div role="list" aria-owns="i"></div><div id="i" role="listitem">x</div>'
+    assert rules_for(owned, "html", ("MKP013",)) == []
+    report = audit_source('<div role="scrollbar"></div>', format="html", config=Config(select=("MKP014",)))
+    assert [f.message for f in report.findings] == ['role="scrollbar" needs aria-controls and aria-valuenow']
+    assert rules_for('<h2 role="heading">Title</h2>', "html", ("MKP014",)) == []
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
