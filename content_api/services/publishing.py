@@ -286,6 +286,8 @@ class Published:
 class Blocked:
     post_id: int
     report: FileReport
+    # True when the post was already live: it stays published as it was, the audit only reports.
+    live: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +326,7 @@ def publish_in(
     report = audit_subject(conn, subject_for_post(conn, post), config)
     save_report(conn, post.id, post.version, trigger, report.to_dict(), moment)
     if errors_of(report):
-        return Blocked(post.id, report)
+        return Blocked(post.id, report, live=post.status == PUBLISHED)
     if post.status == PUBLISHED:
         return Published(post.id, post.version, report, changed=False)
     new_version = set_status(conn, post, PUBLISHED, now=moment)

@@ -230,6 +230,11 @@ def rank(corpus: Corpus, post_id: int, limit: int, pinned: Sequence[int] = ()) -
     return _explain(corpus, post_id, order, pinned_set)
 
 
+def explain_pair(corpus: Corpus, post_id: int, other: int, score: int) -> Ranked:
+    """What `post_id` and `other` share, as an entry of `post_id`'s list (the same seen from `other`)."""
+    return _explain(corpus, post_id, [(other, score)], ())[0]
+
+
 def _explain(
     corpus: Corpus, post_id: int, order: Sequence[tuple[int, int]], pinned: Collection[int]
 ) -> list[Ranked]:

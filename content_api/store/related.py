@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, cast, delete, func, insert, select, union
+from sqlalchemy import Connection, String, cast, delete, func, insert, select
 
 from content_api.store.queries import PUBLIC, PostRecord, PostScope, posts_by_ids
 from content_api.store.tables import (
@@ -24,8 +24,12 @@ from content_api.store.tables import (
     posts,
     related_terms,
     related_vocabulary,
+    site_state,
     tags,
 )
+
+# The site_state key holding the corpus size of the last full recompute.
+CORPUS_SIZE = "related_corpus_size"
 
 # Ids or terms per IN list: well under SQLite's and PostgreSQL's limits on bound parameters.
 _CHUNK = 2000
@@ -133,6 +137,18 @@ def public_post_dates(conn: Connection, ids: Collection[int]) -> dict[int, datet
     return found
 
 
+def save_corpus_size(conn: Connection, size: int) -> None:
+    """Remember how many public posts the last full recompute saw (the N of its document counts)."""
+    conn.execute(delete(site_state).where(site_state.c.key == CORPUS_SIZE))
+    conn.execute(insert(site_state).values(key=CORPUS_SIZE, value=str(size)))
+
+
+def corpus_size(conn: Connection) -> int | None:
+    """The number of public posts at the last full recompute, or None before the first."""
+    value = conn.execute(select(site_state.c.value).where(site_state.c.key == CORPUS_SIZE)).scalar()
+    return int(value) if value is not None else None
+
+
 def public_post_count(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(posts).where(PUBLIC.visible())).scalar_one())
 
@@ -141,67 +157,87 @@ def newest_published(conn: Connection) -> datetime | None:
     return conn.execute(select(func.max(posts.c.published_at)).where(PUBLIC.visible())).scalar()
 
 
-def _person_links_query() -> Any:
-    public_ids = select(posts.c.id).where(PUBLIC.visible())
-    return union(
-        select(post_authors.c.post_id, post_authors.c.person_id).where(
-            post_authors.c.post_id.in_(public_ids)
-        ),
-        select(post_people.c.post_id, post_people.c.person_id).where(post_people.c.post_id.in_(public_ids)),
-    ).subquery()
+def _link_query(
+    table: Any, other: str, post_ids: Collection[int] | None, other_ids: Collection[int] | None
+) -> Any:
+    """(post, other) pairs of a link table: of the given posts whatever their status (callers pass posts
+    they know to be public), or of public posts, filtered by the other side or not at all."""
+    if post_ids is not None:
+        return select(table.c.post_id, table.c[other]).where(table.c.post_id.in_(post_ids))
+    query = (
+        select(table.c.post_id, table.c[other])
+        .join(posts, posts.c.id == table.c.post_id)
+        .where(PUBLIC.visible())
+    )
+    if other_ids is not None:
+        query = query.where(table.c[other].in_(other_ids))
+    return query
+
+
+def _pairs(
+    conn: Connection,
+    tables: Sequence[Any],
+    other: str,
+    post_ids: Collection[int] | None,
+    other_ids: Collection[int] | None,
+) -> list[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    if post_ids is None and other_ids is None:
+        for table in tables:
+            found.update((row[0], row[1]) for row in conn.execute(_link_query(table, other, None, None)))
+        return sorted(found)
+    by_posts = post_ids is not None
+    for batch in _chunks(sorted(set((post_ids if by_posts else other_ids) or ()))):
+        for table in tables:
+            query = _link_query(table, other, batch if by_posts else None, None if by_posts else batch)
+            found.update((row[0], row[1]) for row in conn.execute(query))
+    return sorted(found)
 
 
 def tag_links(
     conn: Connection, *, post_ids: Collection[int] | None = None, tag_ids: Collection[int] | None = None
 ) -> list[tuple[int, int]]:
-    """(post, tag) pairs of public posts, for the given posts or tags (all when neither is given)."""
-    query = select(post_tags.c.post_id, post_tags.c.tag_id).where(
-        post_tags.c.post_id.in_(select(posts.c.id).where(PUBLIC.visible()))
-    )
-    return _links(conn, query, post_tags.c.post_id, post_tags.c.tag_id, post_ids, tag_ids)
+    """(post, tag) pairs of the given posts (whatever their status), or of public posts with the given
+    tags, or of all public posts."""
+    return _pairs(conn, (post_tags,), "tag_id", post_ids, tag_ids)
 
 
 def person_links(
     conn: Connection, *, post_ids: Collection[int] | None = None, person_ids: Collection[int] | None = None
 ) -> list[tuple[int, int]]:
-    """(post, person) pairs of public posts, authors and people mentioned alike."""
-    links = _person_links_query()
-    query = select(links.c.post_id, links.c.person_id)
-    return _links(conn, query, links.c.post_id, links.c.person_id, post_ids, person_ids)
+    """(post, person) pairs, authors and people mentioned alike, chosen as in `tag_links`."""
+    return _pairs(conn, (post_authors, post_people), "person_id", post_ids, person_ids)
 
 
-def _links(
-    conn: Connection,
-    query: Any,
-    post_column: Any,
-    other_column: Any,
-    post_ids: Collection[int] | None,
-    other_ids: Collection[int] | None,
-) -> list[tuple[int, int]]:
-    if post_ids is None and other_ids is None:
-        return [(row[0], row[1]) for row in conn.execute(query)]
-    column, ids = (post_column, post_ids) if post_ids is not None else (other_column, other_ids)
-    found: list[tuple[int, int]] = []
-    for batch in _chunks(sorted(set(ids or ()))):
-        found += [(row[0], row[1]) for row in conn.execute(query.where(column.in_(batch)))]
-    return found
+def _counts(
+    conn: Connection, tables: Sequence[Any], other: str, ids: Collection[int] | None
+) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    batches: Iterable[list[int] | None] = [None] if ids is None else _chunks(sorted(set(ids)))
+    for batch in batches:
+        for table in tables:
+            query = (
+                select(table.c[other], func.count())
+                .join(posts, posts.c.id == table.c.post_id)
+                .where(PUBLIC.visible())
+                .group_by(table.c[other])
+            )
+            if batch is not None:
+                query = query.where(table.c[other].in_(batch))
+            for key, count in conn.execute(query):
+                counts[key] = counts.get(key, 0) + int(count)
+    return counts
 
 
-def tag_counts(conn: Connection) -> dict[int, int]:
-    """How many public posts carry each tag."""
-    query = (
-        select(post_tags.c.tag_id, func.count())
-        .where(post_tags.c.post_id.in_(select(posts.c.id).where(PUBLIC.visible())))
-        .group_by(post_tags.c.tag_id)
-    )
-    return {row[0]: int(row[1]) for row in conn.execute(query)}
+def tag_counts(conn: Connection, tag_ids: Collection[int] | None = None) -> dict[int, int]:
+    """How many public posts carry each tag (of `tag_ids`, or all)."""
+    return _counts(conn, (post_tags,), "tag_id", tag_ids)
 
 
-def person_counts(conn: Connection) -> dict[int, int]:
-    """How many public posts each person wrote or is mentioned in."""
-    links = _person_links_query()
-    query = select(links.c.person_id, func.count()).group_by(links.c.person_id)
-    return {row[0]: int(row[1]) for row in conn.execute(query)}
+def person_counts(conn: Connection, person_ids: Collection[int] | None = None) -> dict[int, int]:
+    """How many public posts each person (of `person_ids`, or all) wrote or is mentioned in (the
+    people mentioned in a post never include its authors, so the two never count a post twice)."""
+    return _counts(conn, (post_authors, post_people), "person_id", person_ids)
 
 
 def tag_names(conn: Connection) -> dict[int, str]:
@@ -343,6 +379,43 @@ def list_floors(conn: Connection, post_ids: Collection[int]) -> dict[int, tuple[
             .group_by(post_related.c.post_id)
         )
         found.update((row[0], (int(row[1]), int(row[2]))) for row in conn.execute(query))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """One stored entry of a related list, with what ordering and visibility need of the post it names."""
+
+    related_post_id: int
+    score: int
+    pinned: bool
+    reason: dict[str, Any]
+    published_at: datetime | None
+    public: bool
+
+
+def stored_lists(conn: Connection, post_ids: Collection[int]) -> dict[int, list[StoredEntry]]:
+    """The stored related lists of `post_ids`, in rank order (posts without a list are absent)."""
+    found: dict[int, list[StoredEntry]] = {}
+    for batch in _chunks(sorted(set(post_ids))):
+        query = (
+            select(
+                post_related.c.post_id,
+                post_related.c.related_post_id,
+                post_related.c.score,
+                post_related.c.pinned,
+                post_related.c.reason,
+                posts.c.published_at,
+                PUBLIC.visible(),
+            )
+            .join(posts, posts.c.id == post_related.c.related_post_id)
+            .where(post_related.c.post_id.in_(batch))
+            .order_by(post_related.c.post_id, post_related.c.rank)
+        )
+        for row in conn.execute(query):
+            found.setdefault(row[0], []).append(
+                StoredEntry(row[1], int(row[2]), bool(row[3]), dict(row[4] or {}), row[5], bool(row[6]))
+            )
     return found
 
 
