@@ -6,6 +6,10 @@ parsing, validating and executing the query, loading the data and encoding the a
 JSON file named by ``BENCH_RAW_ANSWERS`` (``[{"body": ..., "answer": ..., "content_type": ...}]``), read
 once by each worker at import.
 
+``GET /graphql`` does the same for records that carry a ``query_string`` and an ``etag`` instead of a
+``body``: it answers 304 with the ETag when ``If-None-Match`` equals it, else 200 with the recorded bytes,
+the least a server can do for a conditional GET.
+
     BENCH_RAW_ANSWERS=answers.json uvicorn raw_app:app --app-dir bench --workers 2
 """
 
@@ -30,11 +34,38 @@ def load_answers(path: Path) -> dict[bytes, tuple[bytes, str]]:
     return {
         record["body"].encode("utf-8"): (record["answer"].encode("utf-8"), record["content_type"])
         for record in records
+        if "body" in record
     }
 
 
-def build_app(answers: dict[bytes, tuple[bytes, str]]) -> Starlette:
+def load_get_answers(path: Path) -> dict[bytes, tuple[bytes, str, str]]:
+    """Query string -> (answer bytes, content type, ETag)."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        record["query_string"].encode("latin-1"): (
+            record["answer"].encode("utf-8"),
+            record["content_type"],
+            record["etag"],
+        )
+        for record in records
+        if "query_string" in record
+    }
+
+
+def build_app(
+    answers: dict[bytes, tuple[bytes, str]], get_answers: dict[bytes, tuple[bytes, str, str]] | None = None
+) -> Starlette:
+    by_query_string = get_answers or {}
+
     async def graphql(request: Request) -> Response:
+        if request.method == "GET":
+            recorded = by_query_string.get(request.scope["query_string"])
+            if recorded is None:
+                return Response(_UNKNOWN, status_code=400, media_type="application/json")
+            body, content_type, etag = recorded
+            if request.headers.get("if-none-match") == etag:
+                return Response(status_code=304, headers={"ETag": etag})
+            return Response(body, media_type=content_type, headers={"ETag": etag})
         found = answers.get(await request.body())
         if found is None:
             return Response(_UNKNOWN, status_code=400, media_type="application/json")
@@ -44,8 +75,8 @@ def build_app(answers: dict[bytes, tuple[bytes, str]]) -> Starlette:
     async def healthz(_request: Request) -> Response:
         return Response(b'{"status":"ok"}', media_type="application/json")
 
-    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"]), Route("/healthz", healthz)])
+    return Starlette(routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)])
 
 
 _path = os.environ.get(ANSWERS_ENV)
-app = build_app(load_answers(Path(_path)) if _path else {})
+app = build_app(load_answers(Path(_path)), load_get_answers(Path(_path))) if _path else build_app({})

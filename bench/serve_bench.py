@@ -4,12 +4,16 @@
 
 1. Loads a store into a SQLite file under ``bench/out/serve/``: by default 500 generated posts and 40 people
    (``bench/articles.py --clean``, through ``content-api import``), or the bundled demo (``--store demo``).
-2. Starts ``content-api serve --workers 2`` on 127.0.0.1, records its answers to the post-page query and to a
-   20-item list query, and starts ``bench/raw_app.py`` (uvicorn, 2 workers, 127.0.0.1) that returns those
-   recorded bytes for the same request bodies: the ceiling for this stack.
-3. Drives each server with ``wrk -t2 -c32 -d10s`` and ``bench/wrk_post.lua`` for each query (Debian's ``wrk``
-   is installed when missing; a Python load generator stands in only when it cannot be had) and prints req/s,
-   p50, p99 and the ratio to raw, measured in the same run. Results go to ``bench/out/serve_bench.json``.
+2. Starts ``content-api serve --workers 2`` twice on 127.0.0.1: as configured by default (response cache on)
+   and with ``CONTENT_API_RESPONSE_CACHE_MB=0`` (response cache off; parser and validation caches on).
+   Records the answers to the post-page query (post, feature image, authors, tags, related news), to a
+   20-item list query and to the post-page query as a GET with its ETag, and starts ``bench/raw_app.py``
+   (uvicorn, 2 workers, 127.0.0.1) that returns those recorded bytes for the same requests (304 for the
+   conditional GET): the ceiling for this stack.
+3. Drives each server with ``wrk -t2 -c32 -d10s`` (``bench/wrk_post.lua``, ``bench/wrk_get.lua``; Debian's
+   ``wrk`` is installed when missing; a Python load generator stands in only when it cannot be had) and
+   prints req/s, p50, p99 and the ratio to raw, measured in the same run, then checks the issue's targets.
+   Results go to ``bench/out/serve_bench.json``.
 
 Every server is stopped at the end, also on failure or Ctrl-C.
 """
@@ -27,6 +31,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -48,6 +53,7 @@ query PostPage($slug: String!) {
     featureImage { url alt caption width height }
     authors { id slug name pronouns role }
     tags { id slug name }
+    related(first: 3) { slug title summary publishedAt featureImage { url alt } }
   }
 }
 """.strip()
@@ -73,6 +79,33 @@ query NewsList($first: Int!) {
 
 class BenchError(Exception):
     """The benchmark cannot go on; the message says why in one line."""
+
+
+# Names of the measured cases, with the ratio each must reach (issue 8).
+POST_PAGE = "post page"
+LIST = "20-item list"
+CONDITIONAL = "post page, GET 304"
+RAW = "raw Starlette JSON"
+CACHED = "content-api serve"
+UNCACHED = "serve, no response cache"
+TARGETS = [
+    (CACHED, POST_PAGE, 0.6),
+    (UNCACHED, POST_PAGE, 0.25),
+    (CACHED, LIST, 0.5),
+    (CACHED, CONDITIONAL, 0.8),
+]
+# The warm post page's p99 may be at most this many times its p50.
+MAX_TAIL = 3.0
+
+
+@dataclass(frozen=True)
+class Load:
+    """One request, repeated: a POST of `body`, or a GET of `path` with `etag` in If-None-Match."""
+
+    method: str
+    body: bytes = b""
+    path: str = "/graphql"
+    etag: str = ""
 
 
 @dataclass
@@ -173,6 +206,20 @@ def prepare_store(kind: str, posts: int, database_url: str, db_file: Path) -> No
     run_step([cli, "import", str(folder), "--database-url", database_url], what="content-api import")
 
 
+def get_url(url: str, etag: str = "") -> tuple[int, bytes, dict[str, str]]:
+    headers = {"Accept": "application/graphql-response+json, application/json;q=0.9"}
+    if etag:
+        headers["If-None-Match"] = etag
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read(), dict(answer.headers.items())
+    except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return 304, b"", dict(exc.headers.items())
+        raise BenchError(f"{url} answered {exc.code}: {exc.read()[:300]!r}") from exc
+
+
 def post_json(url: str, body: bytes) -> tuple[bytes, str]:
     request = urllib.request.Request(
         url,
@@ -205,9 +252,22 @@ def record_answers(url: str) -> dict[str, dict[str, str]]:
     post = _data(post_answer, "post-page query")["post"]
     if post is None or not post["authors"]:
         raise BenchError(f"the post-page query found no post (or no authors) for {slug!r}")
+    if not post["related"]:
+        raise BenchError(f"the post {slug!r} has no related news; the store needs related posts")
+    query_string = urllib.parse.urlencode({"query": POST_PAGE_QUERY, "variables": json.dumps({"slug": slug})})
+    status, get_answer, headers = get_url(f"{url}?{query_string}")
+    etag = headers.get("etag") or headers.get("ETag")
+    if status != 200 or not etag:
+        raise BenchError(f"the post-page GET answered {status} without an ETag")
     return {
-        "post page": _record(post_body, post_answer, post_type),
-        "20-item list": _record(list_body, list_answer, list_type),
+        POST_PAGE: _record(post_body, post_answer, post_type),
+        LIST: _record(list_body, list_answer, list_type),
+        CONDITIONAL: {
+            "query_string": query_string,
+            "answer": get_answer.decode(),
+            "content_type": headers.get("content-type") or headers.get("Content-Type", ""),
+            "etag": etag,
+        },
     }
 
 
@@ -239,14 +299,20 @@ def ensure_wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def run_wrk(wrk: str, url: str, body_file: Path, args: argparse.Namespace, duration: float) -> dict[str, Any]:
+def run_wrk(wrk: str, url: str, load: Load, args: argparse.Namespace, duration: float) -> dict[str, Any]:
+    if load.method == "GET":
+        script = BENCH / "wrk_get.lua"
+        env = {**os.environ, "WRK_PATH": load.path, "WRK_ETAG": load.etag}
+    else:
+        body_file = OUT / "wrk-body.json"
+        body_file.write_bytes(load.body)
+        script = BENCH / "wrk_post.lua"
+        env = {**os.environ, "WRK_BODY": str(body_file)}
     command = [
         wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration:g}s", "--timeout", "10s",
-        "-s", str(BENCH / "wrk_post.lua"), url,
+        "-s", str(script), url if load.method == "GET" else url + load.path,
     ]  # fmt: skip
-    done = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, "WRK_BODY": str(body_file)}, check=False
-    )
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON ")), None)
     if done.returncode != 0 or line is None:
         raise BenchError(
@@ -256,16 +322,21 @@ def run_wrk(wrk: str, url: str, body_file: Path, args: argparse.Namespace, durat
     return stats
 
 
-async def _python_load(url: str, body: bytes, connections: int, duration: float) -> dict[str, Any]:
-    """Keep-alive HTTP/1.1 POSTs over ``connections`` sockets for ``duration`` seconds."""
+async def _python_load(url: str, load: Load, connections: int, duration: float) -> dict[str, Any]:
+    """Keep-alive HTTP/1.1 requests over ``connections`` sockets for ``duration`` seconds."""
     host_port = url.split("//", 1)[1].split("/", 1)[0]
     host, port = host_port.split(":")
-    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
-    head = (
-        f"POST {path} HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n"
-        "Accept: application/graphql-response+json, application/json;q=0.9\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode()
+    accept = "Accept: application/graphql-response+json, application/json;q=0.9\r\n"
+    if load.method == "GET":
+        condition = f"If-None-Match: {load.etag}\r\n" if load.etag else ""
+        head = f"GET {load.path} HTTP/1.1\r\nHost: {host_port}\r\n{accept}{condition}\r\n".encode()
+        body = b""
+    else:
+        body = load.body
+        head = (
+            f"POST {load.path} HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n"
+            f"{accept}Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + duration
@@ -285,7 +356,7 @@ async def _python_load(url: str, body: bytes, connections: int, duration: float)
                         length = int(value)
                 await reader.readexactly(length)
                 latencies.append(time.perf_counter() - started)
-                if not status_line.split(b" ")[1].startswith(b"2"):
+                if status_line.split(b" ")[1][:1] not in (b"2", b"3"):
                     errors += 1
         finally:
             writer.close()
@@ -307,18 +378,16 @@ async def _python_load(url: str, body: bytes, connections: int, duration: float)
     }
 
 
-def measure(
-    wrk: str | None, server: Server, query: str, body_file: Path, args: argparse.Namespace
-) -> LoadResult:
-    body = body_file.read_bytes()
+def measure(wrk: str | None, server: Server, query: str, load: Load, args: argparse.Namespace) -> LoadResult:
+    base = f"http://{HOST}:{server.port}"
     if wrk is not None:
-        run_wrk(wrk, server.url, body_file, args, args.warmup)
-        stats = run_wrk(wrk, server.url, body_file, args, args.duration)
+        run_wrk(wrk, base, load, args, args.warmup)
+        stats = run_wrk(wrk, base, load, args, args.duration)
         error_keys = ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")
         errors = sum(stats[key] for key in error_keys)
     else:
-        asyncio.run(_python_load(server.url, body, args.connections, args.warmup))
-        stats = asyncio.run(_python_load(server.url, body, args.connections, args.duration))
+        asyncio.run(_python_load(base, load, args.connections, args.warmup))
+        stats = asyncio.run(_python_load(base, load, args.connections, args.duration))
         errors = stats["status_errors"]
     seconds = stats["duration_us"] / 1e6
     return LoadResult(
@@ -365,22 +434,26 @@ def main(argv: list[str] | None = None) -> int:
     results: list[LoadResult] = []
     try:
         prepare_store(args.store, args.posts, database_url, db_file)
-        env = {**os.environ, "CONTENT_API_DATABASE_URL": database_url, "CONTENT_API_DEV": "0"}
-        api_port = free_port()
-        api = Server(
-            "content-api serve",
-            [tool("content-api"), "serve", "--host", HOST, "--port", str(api_port), "--workers",
-             str(args.workers), "--database-url", database_url],
-            api_port, env, OUT / "content-api.log",
-        )  # fmt: skip
+        # One public URL for image links, so both servers give the same bytes whatever their ports.
+        env = {
+            **os.environ,
+            "CONTENT_API_DATABASE_URL": database_url,
+            "CONTENT_API_DEV": "0",
+            "CONTENT_API_PUBLIC_URL": "https://news.example.org",
+        }
+        api = start_api(CACHED, args, database_url, env, "content-api.log")
         servers.append(api)
+        uncached_env = {**env, "CONTENT_API_RESPONSE_CACHE_MB": "0"}
+        uncached = start_api(UNCACHED, args, database_url, uncached_env, "content-api-uncached.log")
+        servers.append(uncached)
         api.wait_ready()
+        uncached.wait_ready()
         answers = record_answers(api.url)
         answers_file = OUT / "answers.json"
         answers_file.write_text(json.dumps(list(answers.values())), encoding="utf-8")
         raw_port = free_port()
         raw = Server(
-            "raw Starlette JSON",
+            RAW,
             [str(VENV_BIN / "python"), "-m", "uvicorn", "raw_app:app", "--app-dir", str(BENCH),
              "--host", HOST, "--port", str(raw_port), "--workers", str(args.workers), "--no-access-log",
              "--log-level", "warning"],
@@ -388,17 +461,26 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         servers.append(raw)
         raw.wait_ready()
-        for query, record in answers.items():
-            body_file = OUT / f"body-{query.replace(' ', '-')}.json"
-            body_file.write_text(record["body"], encoding="utf-8")
-            replayed, _ = post_json(raw.url, record["body"].encode())
-            if replayed.decode() != record["answer"]:
-                raise BenchError(f"the raw app does not return the recorded answer for the {query} query")
-            for server in (raw, api):
-                result = measure(wrk, server, query, body_file, args)
+        plan = [
+            (POST_PAGE, Load("POST", answers[POST_PAGE]["body"].encode()), (raw, api, uncached)),
+            (LIST, Load("POST", answers[LIST]["body"].encode()), (raw, api, uncached)),
+            (
+                CONDITIONAL,
+                Load(
+                    "GET",
+                    path="/graphql?" + answers[CONDITIONAL]["query_string"],
+                    etag=answers[CONDITIONAL]["etag"],
+                ),
+                (raw, api),
+            ),
+        ]
+        for query, load, targets in plan:
+            check_same_answers(query, load, answers[query], targets)
+            for server in targets:
+                result = measure(wrk, server, query, load, args)
                 results.append(result)
                 print(
-                    f"  {server.name:<20} {query:<13} {result.req_per_s:>9,.0f} req/s  "
+                    f"  {server.name:<25} {query:<18} {result.req_per_s:>9,.0f} req/s  "
                     f"p50 {result.p50_ms:>7.2f} ms  p99 {result.p99_ms:>7.2f} ms  errors {result.errors}",
                     file=sys.stderr,
                 )
@@ -409,14 +491,78 @@ def main(argv: list[str] | None = None) -> int:
         for server in reversed(servers):
             server.stop()
     print_table(results, args)
-    load = os.getloadavg()[0]
-    print(f"load average (1 min) at the end: {load:.2f} on {os.cpu_count()} cores")
-    summary = {"args": vars(args), "load_average": load, "results": [asdict(r) for r in results]}
+    verdicts = check_targets(results)
+    load_average = os.getloadavg()[0]
+    print(f"load average (1 min) at the end: {load_average:.2f} on {os.cpu_count()} cores")
+    summary = {
+        "args": vars(args),
+        "load_average": load_average,
+        "results": [asdict(r) for r in results],
+        "targets": verdicts,
+    }
     (OUT.parent / "serve_bench.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     stalled = [r for r in results if r.requests == 0]
     for r in stalled:
         print(f"serve_bench: {r.server} completed no {r.query} request in {r.seconds:.0f} s", file=sys.stderr)
     return 1 if stalled or any(r.errors for r in results) else 0
+
+
+def start_api(
+    name: str, args: argparse.Namespace, database_url: str, env: dict[str, str], log: str
+) -> Server:
+    port = free_port()
+    return Server(
+        name,
+        [tool("content-api"), "serve", "--host", HOST, "--port", str(port), "--workers", str(args.workers),
+         "--database-url", database_url],
+        port, env, OUT / log,
+    )  # fmt: skip
+
+
+def check_same_answers(query: str, load: Load, record: dict[str, str], servers: tuple[Server, ...]) -> None:
+    """Every server must give the recorded answer (304 for the conditional GET) before it is measured."""
+    for server in servers:
+        base = f"http://{HOST}:{server.port}"
+        if load.method == "GET":
+            status, _, _ = get_url(base + load.path, load.etag)
+            if status != 304:
+                raise BenchError(f"{server.name} answered {status}, not 304, to the conditional GET")
+            continue
+        answer, _ = post_json(base + load.path, load.body)
+        if answer.decode() != record["answer"]:
+            raise BenchError(f"{server.name} does not give the recorded answer to the {query} query")
+
+
+def check_targets(results: list[LoadResult]) -> list[dict[str, Any]]:
+    """Print each target of the issue with the measured value; return them for the JSON summary."""
+    found = {(r.server, r.query): r for r in results}
+    verdicts: list[dict[str, Any]] = []
+    print("\nTargets (ratios to raw in this run):\n")
+    for server, query, wanted in TARGETS:
+        measured, raw = found.get((server, query)), found.get((RAW, query))
+        if measured is None or raw is None or not raw.req_per_s:
+            continue
+        ratio = measured.req_per_s / raw.req_per_s
+        verdicts.append({"what": f"{server}: {query}", "target": f">= {wanted}", "measured": round(ratio, 3)})
+    warm = found.get((CACHED, POST_PAGE))
+    if warm is not None and warm.p50_ms:
+        tail = warm.p99_ms / warm.p50_ms
+        verdicts.append(
+            {"what": f"{CACHED}: {POST_PAGE} p99/p50", "target": f"<= {MAX_TAIL}", "measured": round(tail, 2)}
+        )
+    for verdict in verdicts:
+        bound = float(verdict["target"].split()[1])
+        met = (
+            verdict["measured"] >= bound
+            if verdict["target"].startswith(">=")
+            else verdict["measured"] <= bound
+        )
+        verdict["met"] = met
+        print(
+            f"- {verdict['what']}: {verdict['measured']} (target {verdict['target']}) "
+            + ("met" if met else "MISSED")
+        )
+    return verdicts
 
 
 def print_table(results: list[LoadResult], args: argparse.Namespace) -> None:

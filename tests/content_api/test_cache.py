@@ -276,3 +276,37 @@ def test_default_version_watch_sees_a_change_within_a_second(engine: Engine) -> 
             watch.close()
 
     asyncio.run(scenario())
+
+
+def test_requests_seen_before_are_recognised_by_their_bytes(
+    engine: Engine, client: TestClient, site: Site
+) -> None:
+    caching = caching_of(client)
+    first = post(client, POST, {"slug": "winter-appeal"})
+    again = post(client, POST, {"slug": "winter-appeal"})
+    assert caching.known_hits == 1 and again.content == first.content
+    # The same operation spelled differently is found by its key, not by its bytes.
+    spelled = client.post(
+        "/graphql",
+        content=b' {"variables": {"slug": "winter-appeal"}, "query": "' + POST.encode() + b'"}',
+        headers={"Content-Type": "application/json", "Accept": GRAPHQL_JSON},
+    )
+    assert spelled.content == first.content and caching.known_hits == 1
+    # A batch is never answered from its bytes; API-key holders never from the cache.
+    batch = [{"query": POST, "variables": {"slug": "winter-appeal"}}]
+    for _ in range(2):
+        client.post("/graphql", json=batch, headers={"Accept": GRAPHQL_JSON})
+    preview = key_token(engine, "read:drafts")
+    for _ in range(2):
+        assert post(client, POST, {"slug": "winter-appeal"}, preview).status_code == 200
+    assert caching.known_hits == 1
+    get(client, POST, '{"slug": "winter-appeal"}')
+    conditional = get(
+        client, POST, '{"slug": "winter-appeal"}', **{"If-None-Match": first.headers.get("etag", '"x"')}
+    )
+    assert caching.known_hits == 2
+    assert conditional.status_code == 200  # POST answers carry no ETag, so this one was not a match
+    unpublish_post(engine, "winter-appeal")
+    deadline = time.monotonic() + 1.0
+    while post(client, POST, {"slug": "winter-appeal"}).json()["data"] != {"post": None}:
+        assert time.monotonic() < deadline, "a remembered request still answered after a second"
