@@ -295,14 +295,12 @@ def _conflict(engine: Engine, slug: str, current_version: int) -> Conflict:
     )
 
 
-def _blocked(report: Any) -> PublishBlocked:
-    audit = AuditReport.from_dict(report.to_dict())
+def _blocked(blocked: publishing.Blocked) -> PublishBlocked:
+    audit = AuditReport.from_dict(blocked.report.to_dict())
     errors = [finding for finding in audit.findings if finding.severity.value == "error"]
-    return PublishBlocked(
-        message=f"not published: the accessibility audit found {len(errors)} error(s) to fix first",
-        errors=errors,
-        audit=audit,
-    )
+    found = f"the accessibility audit found {len(errors)} error(s) to fix"
+    message = f"already published, unchanged; {found}" if blocked.live else f"not published: {found} first"
+    return PublishBlocked(message=message, errors=errors, audit=audit)
 
 
 def _engine(info: Info) -> Engine:
@@ -352,7 +350,7 @@ def _publish(engine: Engine, slug: str, version: int | None) -> Any:
     if isinstance(outcome, writes.Conflict):
         return _conflict(engine, slug, outcome.current_version)
     if isinstance(outcome, publishing.Blocked):
-        return _blocked(outcome.report)
+        return _blocked(outcome)
     return PublishSuccess(
         post=_post(engine, outcome.post_id),
         version=outcome.version,
@@ -385,7 +383,7 @@ def _schedule(engine: Engine, slug: str, at: datetime, version: int | None) -> A
     if isinstance(outcome, writes.Conflict):
         return _conflict(engine, slug, outcome.current_version)
     if isinstance(outcome, publishing.Blocked):
-        return _blocked(outcome.report)
+        return _blocked(outcome)
     return ScheduleSuccess(
         post=_post(engine, outcome.post_id),
         version=outcome.version,

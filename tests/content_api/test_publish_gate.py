@@ -205,3 +205,17 @@ def test_config_file_is_loaded_by_the_public_api(tmp_path: Path):
     config_file = tmp_path / ".a11y-audit.toml"
     config_file.write_text('ignore = ["readability"]\n', encoding="utf-8")
     assert publishing.site_config(str(config_file)).ignore == load_config(config_file).ignore
+
+
+def test_a_live_post_that_now_fails_stays_as_it_is(site: Engine):
+    draft(site, "live")
+    assert isinstance(publishing.publish_post(site, "live", publishing.site_config()), publishing.Published)
+    with write_engine(site).begin() as conn:
+        conn.execute(posts.update().values(body_source=NO_ALT_BODY))
+    editor = token(site, "publish")
+    with api(site) as client:
+        result = gql(client, PUBLISH, {"slug": "live"}, editor)["data"]["publishPost"]
+    assert result["__typename"] == "PublishBlocked"
+    assert result["message"].startswith("already published, unchanged;")
+    with site.connect() as conn:
+        assert tuple(conn.execute(select(posts.c.status, posts.c.version)).one()) == ("published", 2)

@@ -133,3 +133,29 @@ def test_removed_endpoints_get_nothing_new(engine: Engine, monkeypatch: pytest.M
         assert store.enqueue(conn, "post.updated", "{}") == 0
         assert not store.remove_endpoint(conn, endpoint.id + 100)
     assert webhooks.EVENTS == ("post.published", "post.updated", "post.unpublished")
+
+
+def test_events_follow_what_the_public_sees(engine: Engine, tmp_path: Path):
+    seed(engine, tmp_path / "site")
+    editor = token(engine, "write", "publish")
+    update = """mutation($v: Int!) { updatePost(input: {slug: "ev", version: $v, title: "New title"}) {
+      __typename ... on PostSaved { version } } }"""
+
+    def events() -> list[str]:
+        with engine.connect() as conn:
+            return [
+                e
+                for (e,) in conn.execute(select(webhook_deliveries.c.event).order_by(webhook_deliveries.c.id))
+            ]
+
+    with registered_receiver(engine) as hook, api(engine) as client:
+        create_post(client, editor, slug="ev")
+        gql(client, update, {"v": 1}, editor)
+        assert events() == []  # a draft's edits are nobody's business yet
+        assert gql(client, PUBLISH, {"slug": "ev"}, editor)["data"]["publishPost"]["version"] == 3
+        gql(client, update, {"v": 3}, editor)
+        gql(client, 'mutation { unpublishPost(slug: "ev") { __typename } }', key=editor)
+        assert events() == ["post.published", "post.updated", "post.unpublished"]
+        received = hook.wait_for(3)
+        assert [json.loads(r.body)["event"] for r in received] == events()
+        assert json.loads(received[1].body)["post"]["title"] == "New title"
