@@ -77,6 +77,9 @@ class GraphQLEndpoint:
         self.guard = RequestGuard(schema._schema, engine, settings.limits, dev_mode=settings.dev_mode)
 
     async def handle(self, request: Request) -> Response:
+        known = await self.caching.replay_known(request)
+        if known is not None:
+            return known
         media_type = choose_media_type(request.headers.get("accept"))
         if (
             request.method in ("GET", "HEAD")
