@@ -82,3 +82,28 @@ IMPLICIT_ROLES = {
 }  # fmt: skip
 
 INPUT_ROLES = {"checkbox": "checkbox", "radio": "radio", "range": "slider"}
+
+# Roles on which WAI-ARIA prohibits naming (aria-label, aria-labelledby, aria-braillelabel).
+NAME_PROHIBITED = frozenset(
+    {
+        "caption", "code", "deletion", "emphasis", "generic", "insertion", "none", "paragraph",
+        "presentation", "strong", "subscript", "superscript",
+    }
+)  # fmt: skip
+ROLEDESCRIPTION_PROHIBITED = frozenset({"generic", "none", "presentation"})
+
+# HTML elements whose implicit role is one of the above (HTML-AAM).
+TEXT_LEVEL_ROLES = {
+    "div": "generic", "span": "generic", "b": "generic", "i": "generic", "u": "generic",
+    "small": "generic", "bdi": "generic", "bdo": "generic", "q": "generic", "data": "generic",
+    "s": "deletion", "del": "deletion", "ins": "insertion", "em": "emphasis", "strong": "strong",
+    "code": "code", "sub": "subscript", "sup": "superscript", "p": "paragraph", "caption": "caption",
+}  # fmt: skip
+
+# Roles whose children are presentational: nothing inside them may take keyboard focus.
+PRESENTATIONAL_CHILDREN = frozenset(
+    {
+        "button", "checkbox", "img", "menuitemcheckbox", "menuitemradio", "meter", "option", "progressbar",
+        "radio", "scrollbar", "separator", "slider", "switch", "tab",
+    }
+)  # fmt: skip

@@ -12,9 +12,13 @@ from ..ariadata import (
     ATTRIBUTES,
     IMPLICIT_ROLES,
     INPUT_ROLES,
+    NAME_PROHIBITED,
+    PRESENTATIONAL_CHILDREN,
     REQUIRED_ATTRIBUTES,
     REQUIRED_CONTEXT,
+    ROLEDESCRIPTION_PROHIBITED,
     ROLES,
+    TEXT_LEVEL_ROLES,
 )
 from ..context import RuleContext
 from ..document import Document, normalize_space
@@ -589,3 +593,73 @@ def aria_required_attribute_missing(doc: Document, ctx: RuleContext) -> Iterator
         missing = [name for name in needed if not el.has_attr(name)]
         if missing:
             yield ctx.report(el, f'role="{role}" needs {" and ".join(missing)}')
+
+
+def _text_level_role(el: Tag) -> str:
+    explicit = _explicit_role(el)
+    if explicit:
+        return explicit
+    if el.name == "a" and not el.has_attr("href"):
+        return "generic"
+    return TEXT_LEVEL_ROLES.get(el.name, "")
+
+
+_NAMING = ("aria-label", "aria-labelledby", "aria-braillelabel")
+_DESCRIBING = ("aria-roledescription", "aria-brailleroledescription")
+
+
+@rule(
+    id="MKP015",
+    name="aria-attribute-prohibited",
+    severity="warning",
+    wcag=["4.1.2"],
+    act=["kb1m8s"],
+    summary="An aria-label (or role description) is on an element that cannot have one, such as a span.",
+    why=(
+        "WAI-ARIA forbids naming plain containers and text (div, span, p, em...), so screen readers "
+        "ignore the label and the words it was meant to add are lost (ACT rule 'ARIA global properties "
+        "not used where prohibited'). The visible text is still read, so this is a warning."
+    ),
+    fix="Put the words in the visible text (or a visually hidden span), or label an element that has a role.",
+    bad=['<span aria-label="Price cut from 100 to 1 euro"><s>€100</s> €1</span>'],
+    good=['<a href="/sale" aria-label="Sale: price cut from 100 to 1 euro"><s>€100</s> €1</a>'],
+)
+def aria_attribute_prohibited(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    found: list[tuple[int, Tag, str]] = []
+    for names, roles in ((_NAMING, NAME_PROHIBITED), (_DESCRIBING, ROLEDESCRIPTION_PROHIBITED)):
+        for name in names:
+            for el in doc.with_attr(name):
+                if not doc.is_hidden(el) and _text_level_role(el) in roles:
+                    found.append((doc.order(el), el, name))
+    reported: set[int] = set()
+    for _, el, name in sorted(found, key=lambda item: item[0]):
+        if id(el) not in reported:
+            reported.add(id(el))
+            yield ctx.report(el, f"{name} is not allowed on <{el.name}> and is ignored")
+
+
+@rule(
+    id="MKP016",
+    name="focusable-inside-control",
+    severity="error",
+    wcag=["1.3.1", "4.1.2"],
+    act=["307n5z"],
+    summary="A link or control sits inside a button, tab or checkbox, whose contents are not announced.",
+    why=(
+        "The inside of a button, tab, checkbox or image is read as plain text, so a link there can be "
+        "reached with the keyboard but is never announced as a link (ACT rule 'Element with "
+        "presentational children has no focusable content')."
+    ),
+    fix="Move the link or control out of the button, tab or checkbox.",
+    bad=['<div role="tab" tabindex="0">News <a href="/news">all news</a></div>'],
+    good=['<div role="tab" tabindex="0">News</div> <a href="/news">all news</a>'],
+)
+def focusable_inside_control(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    candidates = [el for el in doc.by_tag("button") if not _explicit_role(el)]
+    candidates += [el for el in doc.with_attr("role") if _explicit_role(el) in PRESENTATIONAL_CHILDREN]
+    for el in sorted(candidates, key=doc.order):
+        if doc.is_hidden(el):
+            continue
+        inner = next((d for d in el.find_all(True) if _in_tab_order(doc, d)), None)
+        if inner is not None:
+            yield ctx.report(inner, "Focusable element inside a control is not announced")

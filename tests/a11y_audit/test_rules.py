@@ -200,6 +200,14 @@ def test_roles_need_their_container_and_states() -> None:
     assert rules_for('<h2 role="heading">Title</h2>', "html", ("MKP014",)) == []
 
 
+def test_prohibited_labels_and_focus_inside_controls() -> None:
+    assert rules_for('<span aria-label="x">y</span>', "html", ("MKP015",)) == ["MKP015"]
+    assert rules_for('<a href="/" aria-label="Home page">Home</a>', "html", ("MKP015",)) == []
+    assert rules_for('<div role="region" aria-label="Share">x</div>', "html", ("MKP015",)) == []
+    assert rules_for("<button><a>plain</a></button>", "html", ("MKP016",)) == []
+    assert rules_for('<button>Save <a href="/x">more</a></button>', "html", ("MKP016",)) == ["MKP016"]
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
