@@ -160,3 +160,40 @@ def test_a_bad_config_is_one_line_and_exit_2(
     assert len(err) == 1
     assert ".a11y-audit.toml" in err[0]
     assert statuses(engine) == {}
+
+
+def test_publish_due_and_webhook_commands(
+    folder: Path, engine: Engine, database_url: str, capsys: pytest.CaptureFixture[str]
+):
+    from datetime import UTC, datetime, timedelta
+
+    from content_api.services import publishing
+    from content_api.store.db import write_engine
+    from tests.content_api.publishing_helpers import receiver
+
+    main(["import", str(folder), "--database-url", database_url])
+    with receiver() as hook:
+        assert main(["webhooks", "add", hook.url, "--secret", "s3", "--database-url", database_url]) == 0
+        assert main(["webhooks", "add", "ftp://nowhere", "--database-url", database_url]) == 2
+        capsys.readouterr()
+        soon = datetime.now(UTC) + timedelta(minutes=5)
+        write_post(folder, "later", GOOD_BODY, status="draft", day=5)
+        main(["import", str(folder), "--database-url", database_url])
+        publishing.schedule_post(engine, "later", soon, publishing.site_config())
+        with write_engine(engine).begin() as conn:  # its time has come
+            conn.execute(
+                posts.update().where(posts.c.slug == "later").values(scheduled_at=soon - timedelta(hours=1))
+            )
+        capsys.readouterr()
+        assert main(["publish-due", "--database-url", database_url]) == 0
+        assert capsys.readouterr().out == "published later\n"
+        assert statuses(engine)["later"] == "published"
+        # publish-due sent the webhook itself, for sites run from cron without a server.
+        assert [r.headers["X-Content-Event"] for r in hook.received] == ["post.published"]
+        assert main(["webhooks", "log", "--database-url", database_url]) == 0
+        log = capsys.readouterr().out.splitlines()
+        assert len(log) == 1 and "\tpost.published\t" in log[0] and "\tdelivered\t1\t200" in log[0]
+        assert main(["webhooks", "list", "--database-url", database_url]) == 0
+        assert capsys.readouterr().out == f"1\t{hook.url}\tactive\n"
+        assert main(["webhooks", "remove", "1", "--database-url", database_url]) == 0
+        assert main(["webhooks", "remove", "7", "--database-url", database_url]) == 2
