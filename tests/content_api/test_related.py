@@ -5,6 +5,7 @@ The site is small and fully known: three clear topics, a draft about one of them
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,9 @@ import pytest
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from content_api.services.related import RefreshSummary, refresh_related
+from content_api.services.related_loading import MAX_RELATED, STORED_DEPTH, load_corpus
+from content_api.services.related_scoring import rank
+from content_api.store import related as store
 from content_api.store.db import write_engine
 from content_api.store.queries import PUBLIC
 from content_api.store.related import related_posts
@@ -401,3 +405,75 @@ def test_refreshing_nothing_changes_nothing(site: RelatedSite) -> None:
 def test_an_empty_store_refreshes_to_no_lists(engine: Engine) -> None:
     assert refresh(engine) == RefreshSummary(full=True, indexed=0, lists=0)
     assert stored_rows(engine) == []
+
+
+def _sentences(*texts: tuple[str, str, str]) -> list[str]:
+    return [sentence.strip() + "." for text in texts for sentence in text[2].split(".") if sentence.strip()]
+
+
+def _larger_site(engine: Engine) -> RelatedSite:
+    """Sixty posts in three topics: enough for every stored list to be full."""
+    rng = random.Random(7)
+    pools = {
+        "Food bank": (FOOD, _sentences(FOOD, FOOD_2, FOOD_3)),
+        "Allotments": (GARDEN, _sentences(GARDEN, GARDEN_2, GARDEN_3)),
+        "Repair café": (REPAIR, _sentences(REPAIR, REPAIR_2)),
+    }
+    site = RelatedSite(engine)
+    with write_engine(engine).begin() as conn:
+        for number in range(60):
+            tag = list(pools)[number % 3]
+            (title, summary, _), sentences = pools[tag]
+            other = pools[list(pools)[(number + 1) % 3]][1]
+            body = " ".join([*rng.sample(sentences, 3), rng.choice(other)])
+            # Every fourth post is untagged: the ones the test changes, so tag counts stay put.
+            site.post(
+                conn, f"post-{number}", (f"{title} {number}", summary, body), tags=[tag] if number % 4 else []
+            )
+    return site
+
+
+def _check_exact_prefixes(engine: Engine) -> None:
+    """Every stored list is the start of the post's ranking computed afresh from the index."""
+    with engine.connect() as conn:
+        texts = store.post_texts(conn)
+        size = store.corpus_size(conn) or len(texts)
+        newest = max(text.published_at.timestamp() for text in texts if text.published_at)
+        ids = {text.id for text in texts}
+        corpus = load_corpus(conn, ids, size, newest)
+        stored = store.stored_lists(conn, ids)
+    assert set(stored) == ids
+    for post_id in ids:
+        fresh = [entry.post_id for entry in rank(corpus, post_id, STORED_DEPTH)]
+        kept = [entry.related_post_id for entry in stored[post_id]]
+        assert all(entry.public for entry in stored[post_id])
+        assert len(kept) >= min(MAX_RELATED, len(fresh)), post_id
+        assert kept == fresh[: len(kept)], post_id
+
+
+def test_incremental_refreshes_keep_every_list_an_exact_prefix(engine: Engine) -> None:
+    site = _larger_site(engine)
+    refresh(engine)
+    _check_exact_prefixes(engine)
+    assert len(stored_lists(engine)["post-1"]) == STORED_DEPTH
+
+    with write_engine(engine).begin() as conn:
+        conn.execute(
+            update(posts)
+            .where(posts.c.id == site.posts["post-4"])
+            .values(title=REPAIR[0], summary=REPAIR[1], body_text=" ".join(_sentences(REPAIR, REPAIR_2)))
+        )
+    summary = refresh(engine, [site.posts["post-4"]])
+    assert 1 <= summary.lists < 60
+    _check_exact_prefixes(engine)
+    # Its text is now about the repair café: so is its best related post.
+    best = stored_lists(engine)["post-4"][0]
+    assert int(best.removeprefix("post-")) % 3 == 2, best
+
+    for slug, status in (("post-8", DRAFT), ("post-12", DRAFT), ("post-8", PUBLISHED)):
+        with write_engine(engine).begin() as conn:
+            site.set_status(conn, slug, status)
+        refresh(engine, [site.posts[slug]])
+        _check_exact_prefixes(engine)
+    lists = stored_lists(engine)
+    assert "post-12" not in lists and all("post-12" not in related for related in lists.values())
