@@ -107,3 +107,35 @@ PRESENTATIONAL_CHILDREN = frozenset(
         "radio", "scrollbar", "separator", "slider", "switch", "tab",
     }
 )  # fmt: skip
+
+# Allowed values of ARIA states and properties with a fixed value type (WAI-ARIA 1.2, "Value" of each).
+_BOOLEAN = ("true", "false")
+_TRISTATE = ("true", "false", "mixed", "undefined")
+_OPTIONAL_BOOLEAN = ("true", "false", "undefined")
+TOKEN_VALUES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("aria-atomic", "aria-busy", "aria-disabled", "aria-modal", "aria-multiline",
+         "aria-multiselectable", "aria-readonly", "aria-required"),
+        _BOOLEAN,
+    ),
+    **dict.fromkeys(("aria-expanded", "aria-hidden", "aria-selected", "aria-grabbed"), _OPTIONAL_BOOLEAN),
+    **dict.fromkeys(("aria-checked", "aria-pressed"), _TRISTATE),
+    "aria-autocomplete": ("inline", "list", "both", "none"),
+    "aria-current": ("page", "step", "location", "date", "time", "true", "false"),
+    "aria-haspopup": ("false", "true", "menu", "listbox", "tree", "grid", "dialog"),
+    "aria-invalid": ("grammar", "false", "spelling", "true"),
+    "aria-live": ("assertive", "off", "polite"),
+    "aria-orientation": ("horizontal", "vertical", "undefined"),
+    "aria-sort": ("ascending", "descending", "none", "other"),
+}  # fmt: skip
+TOKEN_LIST_VALUES: dict[str, tuple[str, ...]] = {
+    "aria-relevant": ("additions", "removals", "text", "all"),
+    "aria-dropeffect": ("copy", "execute", "link", "move", "none", "popup"),
+}
+INTEGER_ATTRIBUTES = frozenset(
+    {
+        "aria-colcount", "aria-colindex", "aria-colspan", "aria-level", "aria-posinset", "aria-rowcount",
+        "aria-rowindex", "aria-rowspan", "aria-setsize",
+    }
+)  # fmt: skip
+NUMBER_ATTRIBUTES = frozenset({"aria-valuemax", "aria-valuemin", "aria-valuenow"})

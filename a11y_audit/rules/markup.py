@@ -12,13 +12,17 @@ from ..ariadata import (
     ATTRIBUTES,
     IMPLICIT_ROLES,
     INPUT_ROLES,
+    INTEGER_ATTRIBUTES,
     NAME_PROHIBITED,
+    NUMBER_ATTRIBUTES,
     PRESENTATIONAL_CHILDREN,
     REQUIRED_ATTRIBUTES,
     REQUIRED_CONTEXT,
     ROLEDESCRIPTION_PROHIBITED,
     ROLES,
     TEXT_LEVEL_ROLES,
+    TOKEN_LIST_VALUES,
+    TOKEN_VALUES,
 )
 from ..context import RuleContext
 from ..document import Document, normalize_space
@@ -663,3 +667,47 @@ def focusable_inside_control(doc: Document, ctx: RuleContext) -> Iterator[Findin
         inner = next((d for d in el.find_all(True) if _in_tab_order(doc, d)), None)
         if inner is not None:
             yield ctx.report(inner, "Focusable element inside a control is not announced")
+
+
+_INTEGER = re.compile(r"^-?\d+$")
+_NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+
+
+def _value_is_valid(name: str, value: str) -> bool:
+    value = value.strip().lower()
+    if name in TOKEN_VALUES:
+        return value in TOKEN_VALUES[name]
+    if name in TOKEN_LIST_VALUES:
+        return all(token in TOKEN_LIST_VALUES[name] for token in value.split())
+    if name in INTEGER_ATTRIBUTES:
+        return bool(_INTEGER.match(value))
+    if name in NUMBER_ATTRIBUTES:
+        return bool(_NUMBER.match(value))
+    return True
+
+
+@rule(
+    id="MKP017",
+    name="aria-value-invalid",
+    severity="error",
+    wcag=["4.1.2"],
+    act=["6a7281"],
+    summary='An ARIA state has a value it cannot take, such as aria-expanded="collapsed".',
+    why=(
+        "Browsers ignore a value outside the attribute's allowed set, so the state is not announced "
+        "(ACT rule 'ARIA state or property has valid value')."
+    ),
+    fix='Use one of the allowed values (for aria-expanded: "true" or "false").',
+    bad=['<button aria-expanded="collapsed">Menu</button>'],
+    good=['<button aria-expanded="false">Menu</button>'],
+)
+def aria_value_invalid(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    checked = (*TOKEN_VALUES, *TOKEN_LIST_VALUES, *INTEGER_ATTRIBUTES, *NUMBER_ATTRIBUTES)
+    found: list[tuple[int, Tag, str, str]] = []
+    for name in checked:
+        for el in doc.with_attr(name):
+            value = attr(el, name) or ""
+            if value.strip() and not _value_is_valid(name, value):
+                found.append((doc.order(el), el, name, value))
+    for _, el, name, value in sorted(found, key=lambda item: item[0]):
+        yield ctx.report(el, f'{name}="{value.strip()[:20]}" is not an allowed value')

@@ -208,6 +208,21 @@ def test_prohibited_labels_and_focus_inside_controls() -> None:
     assert rules_for('<button>Save <a href="/x">more</a></button>', "html", ("MKP016",)) == ["MKP016"]
 
 
+@pytest.mark.parametrize(
+    ("markup", "flagged"),
+    [
+        ('<div role="button" aria-pressed="Mixed">x</div>', False),
+        ('<div role="alert" aria-relevant="text removals">x</div>', False),
+        ('<div role="alert" aria-relevant="text always">x</div>', True),
+        ('<div role="spinbutton" aria-valuenow="1.5e2" aria-label="n"></div>', False),
+        ('<div role="gridcell" aria-rowindex="2.5">x</div>', True),
+        ('<div role="alert" aria-live="">x</div>', False),
+    ],
+)
+def test_aria_values(markup: str, flagged: bool) -> None:
+    assert rules_for(markup, "html", ("MKP017",)) == (["MKP017"] if flagged else [])
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
