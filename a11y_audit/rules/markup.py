@@ -711,3 +711,110 @@ def aria_value_invalid(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
                 found.append((doc.order(el), el, name, value))
     for _, el, name, value in sorted(found, key=lambda item: item[0]):
         yield ctx.report(el, f'{name}="{value.strip()[:20]}" is not an allowed value')
+
+
+_HEADER_ROLES = ("columnheader", "rowheader")
+_CELL_ROLES = ("cell", "gridcell", "columnheader", "rowheader")
+
+
+def _span(el: Tag, name: str) -> int:
+    value = (attr(el, name) or "1").strip()
+    return max(1, min(int(value), 1000)) if value.isascii() and value.isdecimal() else 1
+
+
+def _table_grid(doc: Document, table: Tag) -> list[tuple[Tag, int, int, int, int]]:
+    """(cell, first row, first column, row span, column span) for each cell of an HTML or ARIA table."""
+    if table.name == "table":
+        rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+        cells_of = [[c for c in tr.find_all(("td", "th"), recursive=False)] for tr in rows]
+    else:
+        rows = [r for r in table.find_all(True) if _explicit_role(r) == "row"]
+        rows = [
+            r
+            for r in rows
+            if r.find_parent(lambda t: _explicit_role(t) in ("table", "grid", "treegrid")) is table
+        ]
+        cells_of = [
+            [c for c in r.find_all(True, recursive=False) if _explicit_role(c) in _CELL_ROLES] for r in rows
+        ]
+    taken: set[tuple[int, int]] = set()
+    grid: list[tuple[Tag, int, int, int, int]] = []
+    for r, cells in enumerate(cells_of):
+        column = 0
+        for cell in cells:
+            while (r, column) in taken:
+                column += 1
+            rowspan = _span(cell, "rowspan") if cell.name in ("td", "th") else 1
+            colspan = _span(cell, "colspan") if cell.name in ("td", "th") else 1
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, column + dc))
+            grid.append((cell, r, column, rowspan, colspan))
+            column += colspan
+    return grid
+
+
+def _header_kind(cell: Tag, row_cells: list[Tag]) -> str | None:
+    role = _explicit_role(cell)
+    if role in _HEADER_ROLES:
+        return role
+    if cell.name != "th" or role:
+        return None
+    scope = (attr(cell, "scope") or "").strip().lower()
+    if scope in ("row", "rowgroup"):
+        return "rowheader"
+    if scope in ("col", "colgroup"):
+        return "columnheader"
+    has_data = any(c.name == "td" or _explicit_role(c) in ("cell", "gridcell") for c in row_cells)
+    return "rowheader" if has_data and row_cells and row_cells[0] is cell else "columnheader"
+
+
+@rule(
+    id="MKP018",
+    name="table-header-without-cells",
+    severity="warning",
+    wcag=["1.3.1"],
+    act=["d0f69e"],
+    summary="A table header cell has no data cells under it (or beside it, for a row header).",
+    why=(
+        "A header that labels nothing usually means a row is missing cells or the headers attribute "
+        "points elsewhere, so screen readers read values under the wrong header (ACT rule 'Table header "
+        "cell has assigned cells')."
+    ),
+    fix="Add the missing cells to the rows, or remove the extra header.",
+    bad=["<table><tr><th>Day</th><th>Hours</th></tr><tr><td>Monday</td></tr></table>"],
+    good=["<table><tr><th>Day</th><th>Hours</th></tr><tr><td>Monday</td><td>9-5</td></tr></table>"],
+)
+def table_header_without_cells(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    tables = [t for t in doc.by_tag("table") if _role(t) in ("table", "grid", "treegrid")]
+    tables += [
+        t for t in doc.with_attr("role") if t.name != "table" and _explicit_role(t) in ("table", "grid")
+    ]
+    for table in sorted(tables, key=doc.order):
+        if doc.is_hidden(table):
+            continue
+        grid = _table_grid(doc, table)
+        by_row: dict[int, list[Tag]] = {}
+        for cell, r, *_ in grid:
+            by_row.setdefault(r, []).append(cell)
+        explicit = {id(cell): set((attr(cell, "headers") or "").split()) for cell, *_ in grid}
+        for cell, r, c, rowspan, colspan in grid:
+            kind = _header_kind(cell, by_row[r])
+            if kind is None or doc.is_hidden(cell):
+                continue
+            ident = attr(cell, "id")
+            assigned = False
+            for other, orow, ocol, orowspan, ocolspan in grid:
+                if other is cell:
+                    continue
+                named = explicit[id(other)]
+                if named:
+                    assigned = bool(ident) and ident in named
+                elif kind == "columnheader":
+                    assigned = orow >= r + rowspan and ocol < c + colspan and ocol + ocolspan > c
+                else:
+                    assigned = ocol >= c + colspan and orow < r + rowspan and orow + orowspan > r
+                if assigned:
+                    break
+            if not assigned:
+                yield ctx.report(cell, "Header cell has no cells under or beside it")

@@ -223,6 +223,18 @@ def test_aria_values(markup: str, flagged: bool) -> None:
     assert rules_for(markup, "html", ("MKP017",)) == (["MKP017"] if flagged else [])
 
 
+def test_table_headers_need_cells() -> None:
+    row_headers = (
+        "<table><tr><th>Day</th><th>Open</th></tr><tr><th>Mon</th><td>9</td></tr>"
+        "<tr><th>Tue</th><td>10</td></tr></table>"
+    )
+    assert rules_for(row_headers, "html", ("MKP018",)) == []
+    spanning = '<table><tr><th>A</th><th>B</th></tr><tr><td colspan="2">both</td></tr></table>'
+    assert rules_for(spanning, "html", ("MKP018",)) == []
+    assert rules_for("| a | b |\n| - | - |\n| 1 | 2 |", select=("MKP018",)) == []
+    assert rules_for("| a | b |\n| - | - |", select=("MKP018",)) == ["MKP018", "MKP018"]
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
