@@ -139,3 +139,20 @@ INTEGER_ATTRIBUTES = frozenset(
     }
 )  # fmt: skip
 NUMBER_ATTRIBUTES = frozenset({"aria-valuemax", "aria-valuemin", "aria-valuenow"})
+
+# Roles whose children must have one of these roles (WAI-ARIA 1.2 "required owned elements"; separator is
+# also accepted in menus, as browsers do).
+REQUIRED_OWNED = {
+    "grid": ("row", "rowgroup"),
+    "list": ("listitem",),
+    "listbox": ("option", "group"),
+    "menu": ("menuitem", "menuitemcheckbox", "menuitemradio", "group", "separator"),
+    "menubar": ("menuitem", "menuitemcheckbox", "menuitemradio", "group", "separator"),
+    "row": ("cell", "columnheader", "gridcell", "rowheader"),
+    "rowgroup": ("row",),
+    "table": ("row", "rowgroup"),
+    "tablist": ("tab",),
+    "tree": ("treeitem", "group"),
+    "treegrid": ("row", "rowgroup"),
+    "feed": ("article",),
+}

@@ -18,6 +18,7 @@ from ..ariadata import (
     PRESENTATIONAL_CHILDREN,
     REQUIRED_ATTRIBUTES,
     REQUIRED_CONTEXT,
+    REQUIRED_OWNED,
     ROLEDESCRIPTION_PROHIBITED,
     ROLES,
     TEXT_LEVEL_ROLES,
@@ -818,3 +819,81 @@ def table_header_without_cells(doc: Document, ctx: RuleContext) -> Iterator[Find
                     break
             if not assigned:
                 yield ctx.report(cell, "Header cell has no cells under or beside it")
+
+
+def _owner_role(el: Tag) -> str:
+    role = _role(el)
+    if el.name == "select" and not _explicit_role(el):
+        size = (attr(el, "size") or "").strip()
+        return "listbox" if el.has_attr("multiple") or (size.isdecimal() and int(size) > 1) else ""
+    return role
+
+
+def _owned(doc: Document, el: Tag, owns: dict[int, list[Tag]]) -> list[Tag]:
+    """Child elements in the accessibility tree: role none/presentation children are see-through."""
+    found: list[Tag] = []
+    for child in [*(c for c in el.children if isinstance(c, Tag)), *owns.get(id(el), [])]:
+        if doc.is_hidden(child) or child.name in ("script", "style", "template", "caption", "colgroup"):
+            continue
+        if _role(child) == "none":
+            found.extend(_owned(doc, child, owns))
+        else:
+            found.append(child)
+    return found
+
+
+def _child_role(el: Tag) -> str:
+    role = _role(el)
+    if role in ("cell",) or (not role and el.name == "td"):
+        return "cell"
+    return "group" if el.name == "optgroup" and not _explicit_role(el) else role
+
+
+@rule(
+    id="MKP019",
+    name="aria-required-children-missing",
+    severity="error",
+    wcag=["1.3.1"],
+    act=["bc4a75"],
+    summary="A list, menu, table or tab list holds an element that is not one of its items.",
+    why=(
+        "Screen readers count and announce the items of a list, menu or tab list by their roles; an "
+        "element with another role breaks the structure ('list, 3 items' becomes wrong or silent) (ACT "
+        "rule 'ARIA required owned elements')."
+    ),
+    fix='Give each child the item role (role="listitem" in a list, role="tab" in a tab list).',
+    bad=['<div role="list"><span>Opening times</span></div>'],
+    good=['<div role="list"><span role="listitem">Opening times</span></div>', "<ul><li>One</li></ul>"],
+)
+def aria_required_children_missing(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    owns: dict[int, list[Tag]] = {}
+    for owner in doc.with_attr("aria-owns"):
+        for ident in (attr(owner, "aria-owns") or "").split():
+            owns.setdefault(id(owner), []).extend(doc.by_id(ident)[:1])
+    candidates = [*doc.with_attr("role"), *doc.by_tag("ul", "ol", "table", "select", "tr")]
+    seen: set[int] = set()
+    for el in sorted(candidates, key=doc.order):
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        role = _owner_role(el)
+        allowed = REQUIRED_OWNED.get(role)
+        if allowed is None or doc.is_hidden(el):
+            continue
+        if (attr(el, "aria-busy") or "").strip().lower() == "true":
+            continue
+        stray = _stray_child(doc, el, allowed, owns)
+        if stray is not None:
+            yield ctx.report(stray, f"An element that is not an item sits in a {role}")
+
+
+def _stray_child(doc: Document, el: Tag, allowed: tuple[str, ...], owns: dict[int, list[Tag]]) -> Tag | None:
+    for child in _owned(doc, el, owns):
+        role = _child_role(child)
+        if role not in allowed:
+            return child
+        if role == "group" and "group" in allowed:
+            nested = _stray_child(doc, child, allowed, owns)
+            if nested is not None:
+                return nested
+    return None

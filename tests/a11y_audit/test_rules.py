@@ -235,6 +235,16 @@ def test_table_headers_need_cells() -> None:
     assert rules_for("| a | b |\n| - | - |", select=("MKP018",)) == ["MKP018", "MKP018"]
 
 
+def test_lists_menus_and_tables_hold_only_their_items() -> None:
+    table = "| a | b |\n| - | - |\n| 1 | 2 |\n\n- one\n  - nested\n- two"
+    assert rules_for(table, select=("MKP019",)) == []
+    grouped = "<select multiple><optgroup label='x'><option>1</option></optgroup></select>"
+    assert rules_for(grouped, "html", ("MKP019",)) == []
+    stray = '<div role="menu"><div role="group"><span role="treeitem">x</span></div></div>'
+    assert rules_for(stray, "html", ("MKP019",)) == ["MKP019"]
+    assert rules_for('<ul role="menu" aria-busy="true">Loading</ul>', "html", ("MKP019",)) == []
+
+
 def test_duplicate_id_is_an_error_only_when_referenced() -> None:
     text = '<p id="a">x</p><p id="a">y</p><p id="b">x</p><p id="b">y</p><a href="#b">jump</a>'
     report = audit_source(text, format="html", config=Config(select=("MKP001",)))
