@@ -433,7 +433,9 @@ def _update_person(engine: Engine, slug: str, fields: writes.PersonFields) -> An
             if person is None:
                 return _not_found(slug, "person")
             writes.update_person(conn, person, fields)
-            publishing.after_content_change(conn, writes.posts_of_person(conn, person.id))
+            relinked = writes.relink_mentions(conn) if fields.name or fields.aliases is not None else []
+            changed = sorted({*writes.posts_of_person(conn, person.id), *relinked})
+            publishing.after_content_change(conn, changed)
     except writes.InvalidFields as error:
         return _invalid(error)
     return PersonSaved(person=_person(engine, person.id))

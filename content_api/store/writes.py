@@ -592,6 +592,26 @@ def update_person(
         )
 
 
+def relink_mentions(conn: Connection) -> list[int]:
+    """Recompute the people every live post names (after a person's name or aliases changed).
+
+    Returns the ids of posts whose people changed. Authors stay out of a post's people, as on import.
+    """
+    directory = _store_people(conn)
+    ids = _ids_for(conn, people, "slug", [person.slug for person in directory])
+    changed: list[int] = []
+    rows = conn.execute(
+        select(posts.c.id, posts.c.title, posts.c.body_text).where(posts.c.deleted_at.is_(None))
+    )
+    for post_id, title, body_text in rows.all():
+        links = post_links(conn, post_id)
+        wanted = mentioned_people(f"{title}\n{body_text}", directory, authors=links["authors"])
+        if wanted != links["people"]:
+            _replace_links(conn, post_id, post_people, "person_id", [ids[slug] for slug in wanted])
+            changed.append(post_id)
+    return changed
+
+
 def posts_of_person(conn: Connection, person_id: int) -> list[int]:
     """Ids of the posts a person wrote or appears in."""
     authored = select(post_authors.c.post_id).where(post_authors.c.person_id == person_id)

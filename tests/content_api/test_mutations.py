@@ -246,3 +246,14 @@ def test_audit_draft_reports_without_saving(site: Engine):
         )
     assert count(site, posts) == 0
     assert count(site, audit_reports) == 0
+
+
+def test_a_new_alias_links_the_posts_that_use_it(site: Engine):
+    editor = token(site, "write", "read:drafts")
+    people_of = 'query { post(slug: "cook") { people { slug } } }'
+    update = """mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { __typename } }"""
+    with api(site) as client:
+        create_post(client, editor, slug="cook", bodySource=GOOD_BODY + "\nThe soup is by Chef Okafor.\n")
+        assert gql(client, people_of, key=editor)["data"]["post"]["people"] == []
+        gql(client, update, {"input": {"slug": "sam-okafor", "aliases": ["Chef Okafor"]}}, editor)
+        assert gql(client, people_of, key=editor)["data"]["post"]["people"] == [{"slug": "sam-okafor"}]
