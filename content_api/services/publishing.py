@@ -13,6 +13,7 @@ blocked publish stores only its report, so `Post.audit` can show the editor why.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
@@ -240,7 +241,10 @@ def audit_subject(conn: Connection, subject: AuditSubject, config: Config) -> Fi
         post_file.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(_front_matter(subject), sort_keys=False, allow_unicode=True, width=1000)
         post_file.write_text(f"---\n{front}---\n{subject.body_source}", encoding="utf-8")
-        report = audit_file(post_file, config=config, people=load_people(registry))
+        # Per-path ignores are globs relative to the config's folder, the content folder's root:
+        # the post sits at the same place under the temporary root.
+        site = dataclasses.replace(config, root=root) if config.per_path_ignores else config
+        report = audit_file(post_file, config=site, people=load_people(registry))
     report.path = subject.source_path
     return report
 

@@ -219,3 +219,15 @@ def test_a_live_post_that_now_fails_stays_as_it_is(site: Engine):
     assert result["message"].startswith("already published, unchanged;")
     with site.connect() as conn:
         assert tuple(conn.execute(select(posts.c.status, posts.c.version)).one()) == ("published", 2)
+
+
+def test_per_path_ignores_match_the_posts_place_in_the_content_folder(site: Engine, tmp_path: Path):
+    draft(site, "archived", NO_ALT_BODY)
+    config_file = tmp_path / "pyproject.toml"
+    config_file.write_text(
+        '[tool.a11y-audit.per-path-ignores]\n"posts/arch*" = ["ALT001"]\n', encoding="utf-8"
+    )
+    config = publishing.site_config(str(config_file))
+    assert isinstance(publishing.publish_post(site, "archived", config), publishing.Published)
+    draft(site, "current", NO_ALT_BODY)
+    assert isinstance(publishing.publish_post(site, "current", config), publishing.Blocked)
