@@ -11,6 +11,9 @@ version it uses is the store's current one. How current depends on the database:
   write made through this process calls `forget()`, so its own next request already reads again.
 
 When the version cannot be read, `current()` returns None and callers must not use their caches.
+
+`counted` keeps the results of whole-table counts (a list's `totalCount`) until the version changes:
+a count over 100,000 posts reads every one of them, and the answer changes only with the content.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import asyncio
 import logging
 import sqlite3
 import time
+import weakref
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
@@ -33,6 +38,8 @@ log = logging.getLogger(__name__)
 DEFAULT_NETWORK_MAX_AGE = 0.2
 
 _SQLITE_VERSION = "SELECT value FROM site_state WHERE key = ?"
+# Distinct counts kept per store; filters are few (a tag, an author, a date range).
+MAX_COUNTS = 4096
 
 
 class ContentVersionWatch:
@@ -105,3 +112,35 @@ class ContentVersionWatch:
             self._version = None
         finally:
             self._refreshing = None
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.values: dict[Hashable, int] = {}
+
+
+_counts: weakref.WeakKeyDictionary[Engine, _Counts] = weakref.WeakKeyDictionary()
+
+
+def counted(conn: Connection, key: Hashable, count: Callable[[], int]) -> int:
+    """`count()`, or what it returned before for `key` on this store at the current content version.
+
+    The version is read first on the same connection, so a count stored under a version is never
+    older than that version. Use only for results that change with the content version alone.
+    """
+    version = content_version(conn)
+    memo = _counts.get(conn.engine)
+    if memo is None:
+        memo = _counts.setdefault(conn.engine, _Counts())
+    if memo.version != version:
+        memo.values = {}
+        memo.version = version
+    values = memo.values
+    found = values.get(key)
+    if found is None:
+        found = count()
+        if len(values) >= MAX_COUNTS:
+            values.clear()
+        values[key] = found
+    return found

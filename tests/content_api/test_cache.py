@@ -22,6 +22,8 @@ from content_api.settings import Settings
 from content_api.store.db import write_engine
 from content_api.store.keys import create_key
 from content_api.store.maintenance import bump_content_version, content_version
+from content_api.store.queries import PUBLIC, PostFilter, count_posts
+from content_api.store.tables import posts
 from content_api.store.version import ContentVersionWatch
 from tests.content_api.graphql_site import Site, site
 
@@ -310,3 +312,23 @@ def test_requests_seen_before_are_recognised_by_their_bytes(
     deadline = time.monotonic() + 1.0
     while post(client, POST, {"slug": "winter-appeal"}).json()["data"] != {"post": None}:
         assert time.monotonic() < deadline, "a remembered request still answered after a second"
+
+
+def test_counts_are_kept_until_the_content_version_changes(engine: Engine, site: Site) -> None:
+    def count(post_filter: PostFilter) -> int:
+        with engine.connect() as conn:
+            return count_posts(conn, PUBLIC, post_filter)
+
+    everything = count(PostFilter())
+    tagged = count(PostFilter(tag_slug="youth"))
+    assert everything == len(site.published_newest_first)
+    with write_engine(engine).begin() as conn:
+        # A write that does not bump the version is not a content change the API knows about...
+        conn.execute(posts.update().where(posts.c.slug == "winter-appeal").values(status="draft"))
+    assert count(PostFilter()) == everything
+    with write_engine(engine).begin() as conn:
+        bump_content_version(conn)
+    # ...and every count is taken again once the version moves.
+    assert count(PostFilter()) == everything - 1
+    assert count(PostFilter(tag_slug="youth")) <= tagged
+    assert count(PostFilter(tag_slug="no-such-tag")) == 0
