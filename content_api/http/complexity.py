@@ -43,6 +43,7 @@ from graphql import (
 )
 
 from content_api.http.errors import (
+    BAD_REQUEST,
     INTROSPECTION_DISABLED,
     QUERY_TOO_COMPLEX,
     QUERY_TOO_DEEP,
@@ -93,6 +94,8 @@ class DocumentGuard:
         A document that does not parse for any other reason passes: the executor then reports the
         syntax error the usual way (GRAPHQL_PARSE_FAILED).
         """
+        if not query:
+            raise Rejection(400, "The `query` is empty; send a GraphQL document.", BAD_REQUEST)
         document = self._document(query)
         if document.rejection is not None:
             raise document.rejection
