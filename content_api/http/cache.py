@@ -22,6 +22,7 @@ matching `If-None-Match` gets 304 Not Modified without a body.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -49,6 +50,10 @@ KNOWN_BODY_LIMIT = 16_384
 # Requests remembered by their bytes, at most; they are forgotten with the answers on a new version.
 KNOWN_REQUESTS = 4096
 _FINGERPRINT = "content_api.cache.fingerprint"
+# Stored answers at least this long are also kept gzipped, at the level the app's GZipMiddleware uses
+# (content_api/app.py), which passes an answer that is already encoded through untouched.
+GZIP_MINIMUM_SIZE = 1000
+GZIP_LEVEL = 6
 # The request headers an answer may depend on (Authorization aside: its presence skips the cache).
 _FINGERPRINT_HEADERS = (b"host", b"accept", b"content-type", b"content-length")
 NO_STORE = "private, no-store"
@@ -60,6 +65,12 @@ class CachedAnswer:
     status: int
     content_type: str
     etag: str
+    # The body compressed once when stored, for clients that accept gzip (None when too small).
+    gzipped: bytes | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"") + ENTRY_OVERHEAD
 
 
 CacheKey = tuple[Any, ...]
@@ -95,17 +106,17 @@ class ResponseCache:
             return  # computed from an older version than the one now served: never reachable
         if version != self.version:
             self._start(version)
-        cost = len(answer.body) + ENTRY_OVERHEAD
+        cost = answer.size
         if cost > self.max_bytes:
             return
         previous = self._entries.pop(key, None)
         if previous is not None:
-            self.size -= len(previous.body) + ENTRY_OVERHEAD
+            self.size -= previous.size
         self._entries[key] = answer
         self.size += cost
         while self.size > self.max_bytes:
             _, dropped = self._entries.popitem(last=False)
-            self.size -= len(dropped.body) + ENTRY_OVERHEAD
+            self.size -= dropped.size
 
     def _start(self, version: int) -> None:
         # Versions only grow; a request that read an older one just finds nothing.
@@ -250,14 +261,7 @@ class HttpCaching:
         if answer is None or lookup.key is None or lookup.version is None:
             raise ValueError("replay needs a lookup that found an answer")
         self._remember(request, lookup.key, lookup.version)
-        if _reads_url(request) and none_match(request.headers.get("if-none-match"), answer.etag):
-            return self._not_modified(answer.etag)
-        response = Response(answer.body, status_code=answer.status, media_type=answer.content_type)
-        if _reads_url(request):
-            self._public_headers(response, answer.etag)
-        else:
-            response.headers["Vary"] = "Accept"
-        return response
+        return self._respond(answer, request)
 
     def finish(self, lookup: Lookup, request: Request, response: Response, *, succeeded: bool) -> Response:
         """Store a fresh answer when it may be cached; add the HTTP caching headers on GET."""
@@ -265,33 +269,54 @@ class HttpCaching:
             # This process wrote (or tried to): read the version again before the next answer.
             self.watch.forget()
             return response
-        cacheable = succeeded and response.status_code == 200
+        if not (succeeded and response.status_code == 200 and lookup.anonymous):
+            if _reads_url(request):
+                response.headers["Cache-Control"] = NO_STORE
+                response.headers["Vary"] = VARY
+            return response
         body = bytes(response.body)
-        etag = etag_for(body) if cacheable and lookup.anonymous else None
-        if etag is not None and lookup.key is not None and lookup.version is not None:
-            content_type = response.headers.get("content-type", "application/json")
-            answer = CachedAnswer(body, response.status_code, content_type, etag)
+        storing = lookup.key is not None and lookup.version is not None
+        compress = len(body) >= GZIP_MINIMUM_SIZE and (storing or _accepts_gzip(request))
+        answer = CachedAnswer(
+            body,
+            response.status_code,
+            response.headers.get("content-type", "application/json"),
+            etag_for(body),
+            gzip.compress(body, GZIP_LEVEL, mtime=0) if compress else None,
+        )
+        if lookup.key is not None and lookup.version is not None:
             self.cache.put(lookup.key, lookup.version, answer)
             self._remember(request, lookup.key, lookup.version)
-        if not _reads_url(request):
-            return response
-        if etag is None:
-            response.headers["Cache-Control"] = NO_STORE
-            response.headers["Vary"] = VARY
-            return response
-        if none_match(request.headers.get("if-none-match"), etag):
-            return self._not_modified(etag)
-        self._public_headers(response, etag)
+        fresh = self._respond(answer, request)
+        for name, value in response.headers.items():
+            if name not in fresh.headers:
+                fresh.headers[name] = value
+        return fresh
+
+    def _respond(self, answer: CachedAnswer, request: Request) -> Response:
+        reads_url = _reads_url(request)
+        vary = VARY if reads_url else "Accept"
+        if len(answer.body) >= GZIP_MINIMUM_SIZE:
+            vary += ", Accept-Encoding"
+        if reads_url and none_match(request.headers.get("if-none-match"), answer.etag):
+            headers = {"ETag": answer.etag, "Cache-Control": self.public_cache_control, "Vary": vary}
+            return Response(status_code=304, headers=headers)
+        if answer.gzipped is not None and _accepts_gzip(request):
+            response = Response(answer.gzipped, status_code=answer.status, media_type=answer.content_type)
+            # The app's GZipMiddleware passes an encoded answer through as it is.
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+        response.headers["Vary"] = vary
+        if reads_url:
+            response.headers["ETag"] = answer.etag
+            response.headers["Cache-Control"] = self.public_cache_control
         return response
 
-    def _public_headers(self, response: Response, etag: str) -> None:
-        response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = self.public_cache_control
-        response.headers["Vary"] = VARY
 
-    def _not_modified(self, etag: str) -> Response:
-        headers = {"ETag": etag, "Cache-Control": self.public_cache_control, "Vary": VARY}
-        return Response(status_code=304, headers=headers)
+def _accepts_gzip(request: Request) -> bool:
+    # As the app's GZipMiddleware decides it.
+    return "gzip" in request.headers.get("accept-encoding", "")
 
 
 def _reads_url(request: Request) -> bool:

@@ -6,8 +6,11 @@ from hashlib import blake2b
 
 
 def etag_for(body: bytes) -> str:
-    """A strong entity tag for a response body: equal bodies get equal tags on every server."""
-    return '"' + blake2b(body, digest_size=16).hexdigest() + '"'
+    """An entity tag for a response body: equal bodies get equal tags on every server.
+
+    Weak (`W/`), because the same answer is sent gzipped or not under the same tag.
+    """
+    return 'W/"' + blake2b(body, digest_size=16).hexdigest() + '"'
 
 
 def _opaque(tag: str) -> str:

@@ -44,6 +44,7 @@ from content_api.store.tables import (
     posts,
     tags,
 )
+from content_api.store.version import counted
 
 # ---------------------------------------------------------------------------------------------------
 # Visibility
@@ -384,9 +385,12 @@ def post_page(
 
 
 def count_posts(conn: Connection, scope: PostScope, post_filter: PostFilter) -> int:
-    """How many visible posts match `post_filter`."""
-    statement = _count_posts_statement(scope, _filter_shape(post_filter))
-    return int(conn.execute(statement, _filter_params(post_filter)).scalar_one())
+    """How many visible posts match `post_filter` (kept until the content version changes)."""
+    shape = _filter_shape(post_filter)
+    params = _filter_params(post_filter)
+    statement = _count_posts_statement(scope, shape)
+    key = ("posts", scope, shape, tuple(params.values()))
+    return counted(conn, key, lambda: int(conn.execute(statement, params).scalar_one()))
 
 
 def _link_table(link: PostLink) -> Any:
