@@ -35,7 +35,9 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     parse,
@@ -66,7 +68,11 @@ CACHE_SIZE = 512
 MAX_REPEATED_PAIRS = 500
 # Costs stop growing here, so a fragment bomb's estimate stays a small number.
 _COST_CEILING = 10**15
-_INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+# Refused in production: the whole schema in one answer. `__type(name:)` stays available there (the
+# schema is public as schema.graphql, and GraphQL-over-HTTP conformance checks rely on it), but its
+# depth and cost count like any other field's; in development introspection is exempt from both, so
+# GraphiQL's deep introspection query runs.
+_SCHEMA_DUMP = "__schema"
 
 
 @dataclass(slots=True)
@@ -101,7 +107,10 @@ class DocumentGuard:
             raise document.rejection
         if document.node is None:
             return
-        cost = _CostWalk(self._schema, document.fragments, variables or {}).document(document.node)
+        walk = _CostWalk(
+            self._schema, document.fragments, variables or {}, exempt_introspection=self._introspection
+        )
+        cost = walk.document(document.node)
         if cost > self._limits.max_cost:
             raise document_rejection(
                 f"Query cost {_shown(cost)} exceeds the limit of {self._limits.max_cost}; ask for fewer "
@@ -133,7 +142,11 @@ class DocumentGuard:
             )
             return _Document(None, rejection)
         screening = screen(
-            query, max_tokens=limits.max_tokens, max_aliases=limits.max_aliases, max_depth=limits.max_depth
+            query,
+            max_tokens=limits.max_tokens,
+            max_aliases=limits.max_aliases,
+            max_depth=limits.max_depth,
+            exempt_introspection=self._introspection,
         )
         if screening.over == "tokens":
             return _Document(None, _too_many_tokens(limits))
@@ -153,7 +166,10 @@ class DocumentGuard:
             if isinstance(definition, FragmentDefinitionNode)
         }
         try:
-            shape = _ShapeWalk(self._schema, fragments, limits.max_depth).document(node)
+            walk = _ShapeWalk(
+                self._schema, fragments, limits.max_depth, exempt_introspection=self._introspection
+            )
+            shape = walk.document(node)
         except RecursionError:
             return _Document(None, _too_deep(limits))
         if shape.depth > limits.max_depth:
@@ -210,6 +226,10 @@ def _shown(cost: int) -> int:
 
 
 def _field_definition(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    if name == "__type":
+        return TypeMetaFieldDef
+    if name == "__schema":
+        return SchemaMetaFieldDef
     if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
         return parent.fields.get(name)
     return None
@@ -231,10 +251,18 @@ class _ShapeWalk:
     descending once the depth is over the limit, which also bounds its recursion.
     """
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], limit: int):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        limit: int,
+        *,
+        exempt_introspection: bool,
+    ):
         self._schema = schema
         self._fragments = fragments
         self._limit = limit
+        self._exempt = exempt_introspection
         self._fragment_depth: dict[str, int] = {}
         self._open: set[str] = set()
         self._names_of: dict[str, Counter[str]] = {}
@@ -260,7 +288,7 @@ class _ShapeWalk:
                 if isinstance(selection, FieldNode):
                     if selection.alias is not None:
                         self.shape.aliases += 1
-                    if selection.name.value in _INTROSPECTION_ROOTS:
+                    if selection.name.value == _SCHEMA_DUMP:
                         self.shape.introspects = True
                 if isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
                     stack.append(selection.selection_set)
@@ -298,7 +326,9 @@ class _ShapeWalk:
         deepest = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                if selection.selection_set is None or selection.name.value.startswith("__"):
+                if selection.selection_set is None or (
+                    self._exempt and selection.name.value.startswith("__")
+                ):
                     continue
                 if reached + 1 > self._limit:
                     return self._limit + 1
@@ -332,7 +362,10 @@ class _CostWalk:
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        *,
+        exempt_introspection: bool,
     ) -> None:
+        self._exempt = exempt_introspection
         self._schema = schema
         self._fragments = fragments
         self._variables = variables
@@ -385,7 +418,7 @@ class _CostWalk:
 
     def _field_cost(self, node: FieldNode, parent: GraphQLNamedType | None, bound: int | None) -> int:
         name = node.name.value
-        if name.startswith("__"):
+        if name == "__typename" or (self._exempt and name.startswith("__")):
             return 0
         if node.selection_set is None:
             return 1

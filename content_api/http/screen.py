@@ -4,7 +4,8 @@ Parsing costs about 4 µs a token in graphql-core, so a flood would cost tens of
 the limits could judge it. This scan reads tokens with one regular expression (in C) and stops at the
 first limit crossed. It counts what graphql-core counts (punctuators, names, numbers, strings; not
 commas, whitespace or comments), aliases as a `:` after a name outside any parentheses, and depth as
-the nesting of field selection sets (inline fragments and introspection fields do not count). Depth
+the nesting of field selection sets (inline fragments do not count, nor introspection fields where
+introspection is exempt). Depth
 through fragment spreads is only visible after parsing; the scan's depth never exceeds the real one,
 so what it refuses the full check would refuse too.
 """
@@ -42,8 +43,14 @@ class Screening:
     depth: int
 
 
-def screen(query: str, *, max_tokens: int, max_aliases: int, max_depth: int) -> Screening:
-    """Scan `query` until it ends or crosses a limit ("tokens", "aliases" or "depth")."""
+def screen(
+    query: str, *, max_tokens: int, max_aliases: int, max_depth: int, exempt_introspection: bool = False
+) -> Screening:
+    """Scan `query` until it ends or crosses a limit ("tokens", "aliases" or "depth").
+
+    With `exempt_introspection`, selections of introspection fields (`__schema`, `__type`) do not
+    count towards the depth.
+    """
     tokens = aliases = parens = deepest = depth = hidden = 0
     # One entry per open selection set: FIELD for a field's, PLAIN for a root's or an inline
     # fragment's, HIDDEN for an introspection field's (depth below it is not counted).
@@ -86,7 +93,7 @@ def screen(query: str, *, max_tokens: int, max_aliases: int, max_depth: int) -> 
                 elif text == "{":
                     if not braces or after_spread:
                         braces.append(_PLAIN)
-                    elif hidden or (field_name or "").startswith("__"):
+                    elif hidden or (exempt_introspection and (field_name or "").startswith("__")):
                         braces.append(_HIDDEN)
                         hidden += 1
                     else:

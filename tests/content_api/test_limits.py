@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from graphql import get_introspection_query
 from graphql.language import Lexer, Source, TokenKind
 from sqlalchemy import Engine
 
@@ -269,11 +270,18 @@ def test_introspection_is_off_in_production_and_on_in_development(engine: Engine
     with limited_client(engine) as client:
         answer = post(client, query)
         assert answer["_status"] == 400 and codes(answer) == ["INTROSPECTION_DISABLED"]
-        assert codes(post(client, '{ __type(name: "Post") { name } }')) == ["INTROSPECTION_DISABLED"]
+        # One named type may be looked up (the schema is public); it counts like any other field.
+        assert post(client, '{ __type(name: "Post") { name } }')["data"] == {"__type": {"name": "Post"}}
+        nested_types = (
+            '{ __type(name: "Post") {' + " fields { type { ofType {" * 4 + " name" + " } } }" * 4 + " } }"
+        )
+        assert codes(post(client, nested_types)) == ["QUERY_TOO_DEEP"]
         # __typename is not introspection of the schema; clients rely on it.
         assert post(client, "{ __typename }")["data"] == {"__typename": "Query"}
     with limited_client(engine, dev_mode=True) as client:
         assert post(client, query)["data"] == {"__schema": {"queryType": {"name": "Query"}}}
+        # In development introspection is exempt from depth and cost, so GraphiQL's query runs.
+        assert "errors" not in post(client, get_introspection_query())
     with limited_client(engine, introspection=True) as client:
         assert "errors" not in post(client, query)
 

@@ -52,7 +52,7 @@ def _fragment_bomb(tag: int) -> str:
 
 
 def _introspection(tag: int) -> str:
-    return f'{{ __type(name: "Post{tag}") {{ fields {{ name }} }} }}'
+    return f"{{ __schema {{ t{tag}: types {{ name }} }} }}"
 
 
 def _long_literal(tag: int) -> str:
