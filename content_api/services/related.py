@@ -73,7 +73,7 @@ def _recompute_all(conn: Connection) -> RefreshSummary:
         person_posts=invert(person_pairs),
     )
     pinned = pinned_ids(conn, texts)
-    namer = Namer(conn)
+    namer = Namer(conn, everything=True)
     lists = {
         text.id: namer.rows(text.id, rank(corpus, text.id, STORED_DEPTH, pinned.get(text.id, ())))
         for text in texts

@@ -49,6 +49,8 @@ def recompute_changed(conn: Connection, changed: set[int]) -> RefreshSummary:
     public = [text for text in texts if text.public]
     public_ids = {text.id for text in public}
     gone = changed - public_ids
+    # A post that had a list was public already: every post pinning it holds it (found below).
+    newly_public = public_ids - store.posts_with_lists(conn, public_ids)
     # Document counts stay as the last full recompute left them, and so does the corpus size they go with.
     size = store.corpus_size(conn) or store.public_post_count(conn)
     newest = timestamp(store.newest_published(conn))
@@ -78,7 +80,8 @@ def recompute_changed(conn: Connection, changed: set[int]) -> RefreshSummary:
     holders = store.lists_holding(conn, changed) - changed
     unknown = holders - corpus.facts.keys()
     holders -= unknown - store.public_post_dates(conn, unknown).keys()  # lists of posts no longer public
-    again = store.posts_pinning(conn, {text.slug for text in texts}) - changed
+    newly_public_slugs = {text.slug for text in public if text.id in newly_public}
+    again = store.posts_pinning(conn, newly_public_slugs) - changed if newly_public_slugs else set()
 
     to_merge = (holders | entering) - again
     stored = store.stored_lists(conn, to_merge)

@@ -69,13 +69,24 @@ def facts(
 
 
 class Namer:
-    """Turns what two posts share into the stored reason, with tag and people names."""
+    """Turns what two posts share into the stored reason, with tag and people names.
 
-    def __init__(self, conn: Connection) -> None:
-        self.tags = store.tag_names(conn)
-        self.people = store.person_names(conn)
+    With `everything`, all names are read at once (a full recompute); otherwise names are read as
+    reasons need them.
+    """
+
+    def __init__(self, conn: Connection, *, everything: bool = False) -> None:
+        self._conn = conn
+        self.tags = store.tag_names(conn) if everything else {}
+        self.people = store.person_names(conn) if everything else {}
+        self._everything = everything
 
     def reason(self, entry: Ranked) -> dict[str, list[str]]:
+        if not self._everything:
+            if missing := set(entry.tags) - self.tags.keys():
+                self.tags.update(store.tag_names(self._conn, missing))
+            if missing := set(entry.people) - self.people.keys():
+                self.people.update(store.person_names(self._conn, missing))
         return {
             "tags": [self.tags[tag] for tag in entry.tags if tag in self.tags],
             "people": [self.people[person] for person in entry.people if person in self.people],

@@ -34,7 +34,7 @@ MAX_TERMS = 32
 # A term used by more than this share of posts says little about any one of them.
 MAX_TERM_SHARE = 0.5
 # Posts kept per term in the inverted index, those where the term weighs most.
-POSTING_LIMIT = 200
+POSTING_LIMIT = 100
 
 TEXT_WEIGHT = 0.6
 TAG_WEIGHT = 0.25

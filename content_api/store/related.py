@@ -160,18 +160,17 @@ def newest_published(conn: Connection) -> datetime | None:
 def _link_query(
     table: Any, other: str, post_ids: Collection[int] | None, other_ids: Collection[int] | None
 ) -> Any:
-    """(post, other) pairs of a link table: of the given posts whatever their status (callers pass posts
-    they know to be public), or of public posts, filtered by the other side or not at all."""
+    """(post, other) pairs of a link table: of the given posts or the given others, whatever the posts'
+    status (callers look the posts up as public posts afterwards), or of all public posts."""
     if post_ids is not None:
         return select(table.c.post_id, table.c[other]).where(table.c.post_id.in_(post_ids))
-    query = (
+    if other_ids is not None:
+        return select(table.c.post_id, table.c[other]).where(table.c[other].in_(other_ids))
+    return (
         select(table.c.post_id, table.c[other])
         .join(posts, posts.c.id == table.c.post_id)
         .where(PUBLIC.visible())
     )
-    if other_ids is not None:
-        query = query.where(table.c[other].in_(other_ids))
-    return query
 
 
 def _pairs(
@@ -197,8 +196,7 @@ def _pairs(
 def tag_links(
     conn: Connection, *, post_ids: Collection[int] | None = None, tag_ids: Collection[int] | None = None
 ) -> list[tuple[int, int]]:
-    """(post, tag) pairs of the given posts (whatever their status), or of public posts with the given
-    tags, or of all public posts."""
+    """(post, tag) pairs of the given posts or tags (posts of any status), or of all public posts."""
     return _pairs(conn, (post_tags,), "tag_id", post_ids, tag_ids)
 
 
@@ -240,12 +238,28 @@ def person_counts(conn: Connection, person_ids: Collection[int] | None = None) -
     return _counts(conn, (post_authors, post_people), "person_id", person_ids)
 
 
-def tag_names(conn: Connection) -> dict[int, str]:
-    return {row[0]: row[1] for row in conn.execute(select(tags.c.id, tags.c.name))}
+def tag_names(conn: Connection, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Names of the tags `ids` (all tags when None)."""
+    if ids is None:
+        return {row[0]: row[1] for row in conn.execute(select(tags.c.id, tags.c.name))}
+    found: dict[int, str] = {}
+    for batch in _chunks(sorted(set(ids))):
+        found.update(
+            (row[0], row[1])
+            for row in conn.execute(select(tags.c.id, tags.c.name).where(tags.c.id.in_(batch)))
+        )
+    return found
 
 
-def person_names(conn: Connection) -> dict[int, str]:
-    return {row[0]: row[1] for row in conn.execute(select(people.c.id, people.c.name))}
+def person_names(conn: Connection, ids: Collection[int] | None = None) -> dict[int, str]:
+    """Names of the people `ids` (everyone when None)."""
+    if ids is None:
+        return {row[0]: row[1] for row in conn.execute(select(people.c.id, people.c.name))}
+    found: dict[int, str] = {}
+    for batch in _chunks(sorted(set(ids))):
+        query = select(people.c.id, people.c.name).where(people.c.id.in_(batch))
+        found.update((row[0], row[1]) for row in conn.execute(query))
+    return found
 
 
 def public_ids_by_slug(conn: Connection, slugs: Collection[str]) -> dict[str, int]:
@@ -358,6 +372,15 @@ def replace_term_vectors(
 
 # ---------------------------------------------------------------------------------------------------
 # The stored lists
+
+
+def posts_with_lists(conn: Connection, post_ids: Collection[int]) -> set[int]:
+    """The posts among `post_ids` that have a stored related list."""
+    found: set[int] = set()
+    for batch in _chunks(sorted(set(post_ids))):
+        query = select(post_related.c.post_id).where(post_related.c.post_id.in_(batch)).distinct()
+        found.update(row[0] for row in conn.execute(query))
+    return found
 
 
 def lists_holding(conn: Connection, post_ids: Collection[int]) -> set[int]:
