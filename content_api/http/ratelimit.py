@@ -2,6 +2,9 @@
 
 A client may send `burst` requests back to back and then `rate` per second; beyond that it gets 429
 with `Retry-After` (whole seconds) and a RATE_LIMITED error, before any parsing or database work.
+The 429 is held back for `HOLD_SECONDS` (never longer than Retry-After) on that connection: a client
+that ignores Retry-After then gets one answer a second per connection instead of the server's full
+attention, and a held request costs a sleeping coroutine, not CPU.
 Buckets live in the worker process: with several workers each keeps its own, so a client's effective
 budget is up to the number of workers times the configured rate. `/healthz` is never limited.
 
@@ -11,6 +14,7 @@ uvicorn trusts it (`--forwarded-allow-ips`, by default only 127.0.0.1).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import time
@@ -25,6 +29,7 @@ from content_api.http.errors import RATE_LIMITED, error_body
 # bucket, which only ever errs towards letting a request through).
 MAX_CLIENTS = 100_000
 EXEMPT_PATHS = frozenset({"/healthz"})
+HOLD_SECONDS = 1.0
 
 
 class TokenBuckets:
@@ -71,9 +76,17 @@ def client_key(scope: Scope) -> str:
 class RateLimitMiddleware:
     """Answers 429 to a client over its budget; everything else passes through untouched."""
 
-    def __init__(self, app: ASGIApp, rate: float, burst: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        app: ASGIApp,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        hold_seconds: float = HOLD_SECONDS,
+    ):
         self.app = app
         self.buckets = TokenBuckets(rate, burst, clock)
+        self.hold_seconds = hold_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or scope["method"] == "OPTIONS":
@@ -84,6 +97,8 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         retry_after = max(1, math.ceil(wait))
+        if self.hold_seconds > 0:
+            await asyncio.sleep(min(self.hold_seconds, retry_after))
         body = error_body(
             {
                 "message": f"Too many requests; try again in {retry_after} s.",

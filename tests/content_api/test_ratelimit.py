@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -76,8 +77,11 @@ async def _statuses(engine: Engine, requests: list[tuple[str, dict[str, str]]]) 
 
 
 def test_a_client_over_its_budget_gets_429_with_retry_after(engine: Engine) -> None:
+    started = time.monotonic()
     answers = asyncio.run(_statuses(engine, [("198.51.100.1", {})] * 3))
     assert [a.status_code for a in answers] == [200, 200, 429]
+    # The refusal is held back for a second, so ignoring Retry-After buys a client nothing.
+    assert time.monotonic() - started >= 0.95
     refused = answers[2]
     assert refused.headers["retry-after"] == "2"
     assert refused.json()["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "retryAfter": 2}
