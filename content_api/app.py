@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
 from content_api.http.errors import exception_handlers
+from content_api.http.front import KnownAnswers
 from content_api.http.graphql import GraphQLEndpoint
 from content_api.http.health import HealthEndpoint
 from content_api.http.images import ImageEndpoint
@@ -48,6 +49,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     limits = settings.limits
     if limits.rate_limit > 0:
         middleware.append(Middleware(RateLimitMiddleware, rate=limits.rate_limit, burst=limits.burst))
+    # Requests the response cache knows are answered before the other layers run (after the rate
+    # limiter when there is one; CORS, inserted below, stays outermost).
+    known = Middleware(KnownAnswers, caching=graphql.caching)
+    if limits.rate_limit > 0:
+        middleware.append(known)
+    else:
+        middleware.insert(0, known)
     if settings.cors_origins:
         middleware.insert(
             0,

@@ -34,6 +34,7 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Scope
 
 from content_api.http.etag import etag_for, none_match
 from content_api.schema.schema import DOCUMENT_CACHE_SIZE, MAX_TOKENS
@@ -55,7 +56,16 @@ _FINGERPRINT = "content_api.cache.fingerprint"
 GZIP_MINIMUM_SIZE = 1000
 GZIP_LEVEL = 6
 # The request headers an answer may depend on (Authorization aside: its presence skips the cache).
-_FINGERPRINT_HEADERS = (b"host", b"accept", b"content-type", b"content-length")
+_SEEN_HEADERS = (
+    b"host",
+    b"accept",
+    b"content-type",
+    b"content-length",
+    b"if-none-match",
+    b"accept-encoding",
+)
+_VARY_URL = b"Accept, Authorization"
+_VARY_BODY = b"Accept"
 NO_STORE = "private, no-store"
 
 
@@ -163,6 +173,7 @@ class HttpCaching:
         if not settings.http_max_age:
             public += ", must-revalidate"
         self.public_cache_control = public
+        self._public_cache_control = public.encode()
         self._known: dict[tuple[Any, ...], CacheKey] = {}
         self._known_version: int | None = None
         self.known_hits = 0
@@ -173,12 +184,24 @@ class HttpCaching:
     async def replay_known(self, request: Request) -> Response | None:
         """The cached answer to a request whose bytes were answered before, or None (take the full path).
 
-        Reads a small JSON body; the endpoint then reads it again from the request.
+        Reads a small JSON body; the endpoint then reads it again from the request. Does nothing when
+        `front.KnownAnswers` already looked at this request.
         """
-        fingerprint = await self._fingerprint(request)
+        scope = request.scope
+        if not self.enabled or _FINGERPRINT in scope:
+            return None
+        seen = scan_headers(scope)
+        if seen is None:
+            return None
+        body = await request.body() if seen.wants_body else b""
+        return await self.known_answer(scope, seen, body)
+
+    async def known_answer(self, scope: Scope, seen: SeenHeaders, body: bytes) -> Response | None:
+        """The stored answer for a request with these headers and body, if its bytes are known."""
+        fingerprint = seen.fingerprint(scope, body)
         if fingerprint is None:
             return None
-        request.scope[_FINGERPRINT] = fingerprint
+        scope[_FINGERPRINT] = fingerprint
         key = self._known.get(fingerprint)
         if key is None:
             return None
@@ -189,37 +212,13 @@ class HttpCaching:
         if answer is None:
             return None
         self.known_hits += 1
-        return self.replay(Lookup(key, version, OperationType.QUERY, True, answer), request)
+        return self._respond(answer, seen.conditions(scope))
 
-    async def _fingerprint(self, request: Request) -> tuple[Any, ...] | None:
-        if not self.enabled:
-            return None
-        scope = request.scope
-        wanted = dict.fromkeys(_FINGERPRINT_HEADERS, b"")
-        for name, value in scope["headers"]:
-            if name in wanted:
-                wanted[name] = value
-            elif name == b"authorization":
-                return None
-        where = (scope.get("scheme"), scope.get("root_path"), *wanted.values())
-        method = scope["method"]
-        if method in ("GET", "HEAD"):
-            return ("GET", scope["query_string"], *where)
-        length = wanted[b"content-length"]
-        if method != "POST" or not length.isdigit() or int(length) > KNOWN_BODY_LIMIT:
-            return None
-        body = await request.body()
-        if not body.startswith(b"{"):  # a batch, or not JSON at all
-            return None
-        return ("POST", body, *where)
-
-    def _remember(self, request: Request, key: CacheKey, version: int) -> None:
-        fingerprint = request.scope.get(_FINGERPRINT)
+    def _remember(self, scope: Scope, key: CacheKey, version: int) -> None:
+        fingerprint = scope.get(_FINGERPRINT)
         if fingerprint is None:
             return
         if version != self._known_version:
-            if self._known_version is not None and version < self._known_version:
-                return
             self._known.clear()
             self._known_version = version
         if len(self._known) >= KNOWN_REQUESTS:
@@ -260,8 +259,8 @@ class HttpCaching:
         answer = lookup.answer
         if answer is None or lookup.key is None or lookup.version is None:
             raise ValueError("replay needs a lookup that found an answer")
-        self._remember(request, lookup.key, lookup.version)
-        return self._respond(answer, request)
+        self._remember(request.scope, lookup.key, lookup.version)
+        return self._respond(answer, _conditions(request))
 
     def finish(self, lookup: Lookup, request: Request, response: Response, *, succeeded: bool) -> Response:
         """Store a fresh answer when it may be cached; add the HTTP caching headers on GET."""
@@ -269,14 +268,15 @@ class HttpCaching:
             # This process wrote (or tried to): read the version again before the next answer.
             self.watch.forget()
             return response
+        conditions = _conditions(request)
         if not (succeeded and response.status_code == 200 and lookup.anonymous):
-            if _reads_url(request):
+            if conditions.reads_url:
                 response.headers["Cache-Control"] = NO_STORE
                 response.headers["Vary"] = VARY
             return response
         body = bytes(response.body)
         storing = lookup.key is not None and lookup.version is not None
-        compress = len(body) >= GZIP_MINIMUM_SIZE and (storing or _accepts_gzip(request))
+        compress = len(body) >= GZIP_MINIMUM_SIZE and (storing or conditions.accepts_gzip)
         answer = CachedAnswer(
             body,
             response.status_code,
@@ -286,38 +286,109 @@ class HttpCaching:
         )
         if lookup.key is not None and lookup.version is not None:
             self.cache.put(lookup.key, lookup.version, answer)
-            self._remember(request, lookup.key, lookup.version)
-        fresh = self._respond(answer, request)
+            self._remember(request.scope, lookup.key, lookup.version)
+        fresh = self._respond(answer, conditions)
         for name, value in response.headers.items():
             if name not in fresh.headers:
                 fresh.headers[name] = value
         return fresh
 
-    def _respond(self, answer: CachedAnswer, request: Request) -> Response:
-        reads_url = _reads_url(request)
-        vary = VARY if reads_url else "Accept"
+    def _respond(self, answer: CachedAnswer, conditions: Conditions) -> Response:
+        vary = _VARY_URL if conditions.reads_url else _VARY_BODY
         if len(answer.body) >= GZIP_MINIMUM_SIZE:
-            vary += ", Accept-Encoding"
-        if reads_url and none_match(request.headers.get("if-none-match"), answer.etag):
-            headers = {"ETag": answer.etag, "Cache-Control": self.public_cache_control, "Vary": vary}
-            return Response(status_code=304, headers=headers)
-        if answer.gzipped is not None and _accepts_gzip(request):
-            response = Response(answer.gzipped, status_code=answer.status, media_type=answer.content_type)
+            vary += b", Accept-Encoding"
+        public = self._public_cache_control
+        if conditions.reads_url and none_match(conditions.if_none_match, answer.etag):
+            etag = answer.etag.encode()
+            return _Prepared(304, b"", [(b"etag", etag), (b"cache-control", public), (b"vary", vary)])
+        body = answer.body
+        headers = [(b"content-type", answer.content_type.encode())]
+        if answer.gzipped is not None and conditions.accepts_gzip:
             # The app's GZipMiddleware passes an encoded answer through as it is.
-            response.headers["Content-Encoding"] = "gzip"
-        else:
-            response = Response(answer.body, status_code=answer.status, media_type=answer.content_type)
-        response.headers["Vary"] = vary
-        if reads_url:
-            response.headers["ETag"] = answer.etag
-            response.headers["Cache-Control"] = self.public_cache_control
-        return response
+            body = answer.gzipped
+            headers.append((b"content-encoding", b"gzip"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"vary", vary))
+        if conditions.reads_url:
+            headers.append((b"etag", answer.etag.encode()))
+            headers.append((b"cache-control", public))
+        return _Prepared(answer.status, body, headers)
 
 
-def _accepts_gzip(request: Request) -> bool:
-    # As the app's GZipMiddleware decides it.
-    return "gzip" in request.headers.get("accept-encoding", "")
+class _Prepared(Response):
+    """A response whose header list is built by the caller (the cache knows every byte of it)."""
+
+    def __init__(self, status: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        self.raw_headers = raw_headers
 
 
-def _reads_url(request: Request) -> bool:
-    return request.method in ("GET", "HEAD")
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """What of a request decides how a stored answer is sent."""
+
+    reads_url: bool  # GET or HEAD: ETag, Cache-Control, 304
+    if_none_match: str | None
+    accepts_gzip: bool  # as the app's GZipMiddleware decides it
+
+
+@dataclass(slots=True)
+class SeenHeaders:
+    """The headers of a request that its answer depends on, read in one pass."""
+
+    method: str
+    values: dict[bytes, bytes]
+
+    @property
+    def wants_body(self) -> bool:
+        """A POST whose small JSON body may identify it."""
+        length = self.values[b"content-length"]
+        return self.method == "POST" and length.isdigit() and int(length) <= KNOWN_BODY_LIMIT
+
+    def fingerprint(self, scope: Scope, body: bytes) -> tuple[Any, ...] | None:
+        values = self.values
+        where = (
+            scope.get("scheme"),
+            scope.get("root_path"),
+            values[b"host"],
+            values[b"accept"],
+            values[b"content-type"],
+        )
+        if self.method in ("GET", "HEAD"):
+            return ("GET", scope["query_string"], *where)
+        if not self.wants_body or not body.startswith(b"{"):  # a batch, or not JSON at all
+            return None
+        return ("POST", body, *where)
+
+    def conditions(self, scope: Scope) -> Conditions:
+        condition = self.values[b"if-none-match"]
+        return Conditions(
+            self.method in ("GET", "HEAD"),
+            condition.decode("latin-1") if condition else None,
+            b"gzip" in self.values[b"accept-encoding"],
+        )
+
+
+def scan_headers(scope: Scope) -> SeenHeaders | None:
+    """The headers that matter, or None when the request carries credentials (never cached)."""
+    values = dict.fromkeys(_SEEN_HEADERS, b"")
+    for name, value in scope["headers"]:
+        if name in values:
+            values[name] = value
+        elif name == b"authorization":
+            return None
+    method = scope["method"]
+    if method not in ("GET", "HEAD", "POST"):
+        return None
+    return SeenHeaders(method, values)
+
+
+def _conditions(request: Request) -> Conditions:
+    headers = request.headers
+    return Conditions(
+        request.method in ("GET", "HEAD"),
+        headers.get("if-none-match"),
+        "gzip" in headers.get("accept-encoding", ""),
+    )

@@ -377,3 +377,33 @@ def test_cached_answers_are_sent_gzipped_to_clients_that_accept_it(client: TestC
         assert zipped.content == identity.content  # decoded by the client
         assert zipped.headers["etag"] == identity.headers["etag"]
         assert "Accept-Encoding" in zipped.headers["vary"]
+
+
+def test_the_front_answers_known_requests_and_hands_other_bodies_on_intact(
+    client: TestClient, site: Site
+) -> None:
+    caching = caching_of(client)
+    endpoint_runs = 0
+    lookup = caching.lookup
+
+    async def counting_lookup(*args: Any, **kwargs: Any) -> Any:
+        nonlocal endpoint_runs
+        endpoint_runs += 1
+        return await lookup(*args, **kwargs)
+
+    caching.lookup = counting_lookup  # type: ignore[method-assign]
+    bodies = [{"query": POST, "variables": {"slug": slug}} for slug in ("winter-appeal", "new-trustees")]
+    for body in bodies * 3:
+        answer = client.post("/graphql", json=body, headers={"Accept": GRAPHQL_JSON})
+        assert answer.json()["data"]["post"]["slug"] == body["variables"]["slug"]  # type: ignore[index]
+    # Each body reached the endpoint once; the front answered the repeats.
+    assert endpoint_runs == 2
+    assert caching.known_hits == 4
+    # A body split over several messages, as a slow client sends it, is read whole and handed on.
+    split = client.post(
+        "/graphql",
+        content=iter([b'{"query": "{ tags { slug } }"', b', "variables": {}}']),
+        headers={"Accept": GRAPHQL_JSON, "Content-Type": "application/json", "Content-Length": "48"},
+    )
+    assert split.status_code == 200 and "tags" in split.json()["data"]
+    assert endpoint_runs == 3
