@@ -74,6 +74,9 @@ class PostInput:
     published_at: datetime | None = strawberry.field(
         default=None, description="Published date to show; set at first publication when absent."
     )
+    related: list[str] | None = strawberry.field(
+        default=None, description="Slugs of posts pinned as related news, shown first in this order."
+    )
 
     def to_store(self) -> writes.PostFields:
         return writes.PostFields(
@@ -87,6 +90,7 @@ class PostInput:
             tags=self.tags,
             feature_image=self.feature_image.to_store() if self.feature_image else None,
             published_at=_aware(self.published_at),
+            related=self.related,
         )
 
 
@@ -105,6 +109,9 @@ class UpdatePostInput:
     feature_image: FeatureImageInput | None = None
     remove_feature_image: bool = False
     published_at: datetime | None = None
+    related: list[str] | None = strawberry.field(
+        default=None, description="Slugs of posts pinned as related news, in order ([] unpins all)."
+    )
 
     def to_store(self) -> writes.PostFields:
         return writes.PostFields(
@@ -119,6 +126,7 @@ class UpdatePostInput:
             feature_image=self.feature_image.to_store() if self.feature_image else None,
             remove_feature_image=self.remove_feature_image,
             published_at=_aware(self.published_at),
+            related=self.related,
         )
 
 

@@ -77,6 +77,8 @@ class PostFields:
     feature_image: FeatureImageInput | None = None
     remove_feature_image: bool = False
     published_at: datetime | None = None
+    # Slugs of posts pinned as related news, in order.
+    related: Sequence[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +319,20 @@ def _check_links(conn: Connection, problems: _Problems, fields: PostFields) -> d
     return author_ids
 
 
+def _pinned_related(
+    conn: Connection, problems: _Problems, related: Sequence[str], own_slug: str
+) -> list[str]:
+    """The pinned related slugs to store: each an existing post other than this one, once."""
+    wanted = list(dict.fromkeys(slug.strip() for slug in related))
+    known = {row[0] for row in conn.execute(select(posts.c.slug).where(posts.c.slug.in_(wanted)))}
+    for slug in wanted:
+        if slug == own_slug:
+            problems.add("related", "a post cannot be related to itself")
+        elif slug not in known:
+            problems.add("related", f"no post with slug {slug!r}")
+    return wanted
+
+
 def _write_links(
     conn: Connection,
     post_id: int,
@@ -357,6 +373,7 @@ def create_post(conn: Connection, fields: PostFields, now: datetime | None = Non
     source_path = f"posts/{slug}{_EXTENSIONS.get(body_format, '.md')}"
     feature = _feature_values(conn, problems, fields, source_path)
     author_ids = _check_links(conn, problems, fields)
+    pinned = _pinned_related(conn, problems, fields.related or [], slug)
     problems.raise_if_any()
     body = render_body(conn, body_format, fields.body_source or "", source_path)
     values = {
@@ -371,7 +388,7 @@ def create_post(conn: Connection, fields: PostFields, now: datetime | None = Non
         "published_at": fields.published_at,
         "lang": fields.lang or None,
         "reading_time_minutes": body.reading_time_minutes,
-        "pinned_related": [],
+        "pinned_related": pinned,
         "source_path": source_path,
         "version": 1,
         "created_at": moment,
@@ -416,6 +433,10 @@ def update_post(
     author_ids = _check_links(conn, problems, fields)
     if fields.published_at is not None:
         values["published_at"] = fields.published_at
+    if fields.related is not None:
+        values["pinned_related"] = _pinned_related(
+            conn, problems, fields.related, values.get("slug", post.slug)
+        )
     problems.raise_if_any()
     body_text: str | None = None
     if fields.body_source is not None or fields.body_format is not None:

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from content_api.store.db import write_engine
 from tests.content_api.graphql_site import client, graphql
+from tests.content_api.publishing_helpers import api, gql, token
 from tests.content_api.test_related import (
     FOOD,
     FOOD_2,
@@ -165,3 +166,38 @@ def test_related_for_a_list_of_posts_takes_a_fixed_number_of_statements(
     with statements(engine) as five:
         graphql(client, LIST_QUERY, {"first": 5})
     assert len([statement for statement in five if "site_state" not in statement]) == len(work)
+
+
+PIN = """mutation($input: UpdatePostInput!) {
+  updatePost(input: $input) {
+    __typename
+    ... on InvalidInput { problems { field message } }
+  }
+}"""
+
+
+def test_editors_pin_related_posts_through_the_api(site: RelatedSite, engine: Engine) -> None:
+    editor = token(engine, "write", "read:drafts")
+    with api(engine) as http:
+        self_pin = gql(
+            http, PIN, {"input": {"slug": "toaster", "version": 1, "related": ["toaster"]}}, editor
+        )
+        assert self_pin["data"]["updatePost"]["problems"] == [
+            {"field": "related", "message": "a post cannot be related to itself"}
+        ]
+        unknown = gql(http, PIN, {"input": {"slug": "toaster", "version": 1, "related": ["nope"]}}, editor)
+        assert unknown["data"]["updatePost"]["problems"][0]["field"] == "related"
+
+        pinned = {"slug": "toaster", "version": 1, "related": ["seed-swap", "food-draft"]}
+        assert gql(http, PIN, {"input": pinned}, editor)["data"]["updatePost"]["__typename"] == "PostSaved"
+        entries = gql(http, '{ relatedNews(slug: "toaster") { slug reason { pinned } } }')["data"]
+        # The pin comes first; the pinned draft stays out until it is published.
+        assert entries["relatedNews"][:2] == [
+            {"slug": "seed-swap", "reason": {"pinned": True}},
+            {"slug": "bicycles", "reason": {"pinned": False}},
+        ]
+
+        unpin = {"slug": "toaster", "version": 2, "related": []}
+        assert gql(http, PIN, {"input": unpin}, editor)["data"]["updatePost"]["__typename"] == "PostSaved"
+        entries = gql(http, '{ relatedNews(slug: "toaster", first: 1) { slug reason { pinned } } }')["data"]
+        assert entries["relatedNews"] == [{"slug": "bicycles", "reason": {"pinned": False}}]
