@@ -31,6 +31,8 @@ from ..media.timing import FIVE_SECONDS_MS
 from ..model import Finding
 from ..registry import rule
 
+_CACHE_ATTR = "_a11y_media"
+
 # Small self-contained examples (data: URIs, so the examples run anywhere).
 _FLASHING_GIF = (
     "data:image/gif;base64,R0lGODlhAgACAIEAAAAAAAAAAAAAAAAAACH/C05FVFNDQVBFMi4wAwEAAAAh+QQADAAAACwAAAAAAgAC"
@@ -252,10 +254,14 @@ def inspect_ref(doc: Document, ref: ImageRef, thresholds: FlashThresholds) -> In
     return Inspected(ref, facts=found)
 
 
-def inspected_images(doc: Document, thresholds: FlashThresholds | None = None) -> Iterator[Inspected]:
+def inspected_images(doc: Document, thresholds: FlashThresholds | None = None) -> list[Inspected]:
+    """Every image of the post, inspected once per document for all media rules sharing `thresholds`."""
     thresholds = thresholds or FlashThresholds()
-    for ref in image_refs(doc):
-        yield inspect_ref(doc, ref, thresholds)
+    by_thresholds: dict[FlashThresholds, list[Inspected]] = doc.__dict__.setdefault(_CACHE_ATTR, {})
+    found = by_thresholds.get(thresholds)
+    if found is None:
+        found = by_thresholds[thresholds] = [inspect_ref(doc, ref, thresholds) for ref in image_refs(doc)]
+    return found
 
 
 def _report(ctx: RuleContext, ref: ImageRef, message: str, hint: str | None = None) -> Finding:
