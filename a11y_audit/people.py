@@ -38,6 +38,8 @@ PRONOUN_SETS: dict[str, tuple[str, ...]] = {
 PRONOUN_FORMS: dict[str, str] = {form: key for key, forms in PRONOUN_SETS.items() for form in forms}
 _ANY = frozenset({"any", "all"})
 _PRONOUN_TOKEN = re.compile(r"[^\W\d_]+")
+# A character that joins a name to the word before it ("O'Neill", "Jean-Sam"): no mention starts after it.
+_NAME_JOINED = re.compile(r"[\w'’-]")
 _FILLER = frozenset({"pronoun", "pronouns", "and", "or", "use", "uses", "only", "name", "ask", "none", "no"})
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -189,18 +191,31 @@ class People:
         if not names:
             return None
         alternatives = "|".join(r"\s+".join(re.escape(part) for part in name.split(" ")) for name in names)
-        return re.compile(rf"(?<![\w'’-])(?:{alternatives})(?![\w-])")
+        # No look-behind in front: a pattern that starts with the names lets the regex engine skip to the
+        # possible first letters. `mentions` checks the character before each match instead.
+        return re.compile(rf"(?:{alternatives})(?![\w-])")
 
     def mentions(self, text: str) -> list[Mention]:
-        """The people named in `text`, in order. Matching is case-sensitive: names are capitalised."""
+        """The people named in `text`, in order. Matching is case-sensitive: names are capitalised.
+
+        A name counts only where no letter, digit, apostrophe or hyphen comes right before it.
+        """
         pattern = self._pattern
         if pattern is None:
             return []
         found = []
-        for match in pattern.finditer(text):
-            person = self.name_index.get(_normalize(match.group(0)))
+        index = self.name_index
+        pos = 0
+        while (match := pattern.search(text, pos)) is not None:
+            start = match.start()
+            if start > 0 and _NAME_JOINED.match(text, start - 1):
+                pos = start + 1  # inside a longer word: try again from the next character
+                continue
+            matched = match.group(0)
+            person = index.get(_normalize(matched))
             if person is not None:
-                found.append(Mention(person, match.start(), match.end(), match.group(0)))
+                found.append(Mention(person, start, match.end(), matched))
+            pos = match.end()
         return found
 
 

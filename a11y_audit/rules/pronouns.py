@@ -26,6 +26,7 @@ from ..model import Finding, Severity
 from ..people import PRONOUN_FORMS, PRONOUN_SETS, Mention, People, Person, parse_pronouns
 from ..registry import rule
 from ..text import Sentence, sentences_of, words
+from ..text.tokens import word_alternation
 from .readability import Locator
 
 _CACHE_ATTR = "_a11y_pronouns"
@@ -46,7 +47,7 @@ _PAREN_LABEL = re.compile(rf"\s*[(\[]\s*({_SLASH_SET}|{_P})(?:\s+pronouns)?\s*[)
 _GENDERED = sorted(
     (f for f, key in PRONOUN_FORMS.items() if key not in ("they", "it", "ey")), key=len, reverse=True
 )
-_PRONOUN = re.compile(r"\b(" + "|".join(_GENDERED) + r")\b", re.I)
+_PRONOUN = re.compile(r"\b(" + word_alternation(_GENDERED) + r")\b", re.I)
 _PREFERRED = re.compile(r"\b(?:preferred|chosen)\s+(?:gender\s+)?pronouns?\b", re.I)
 # A capitalised word inside a sentence may name someone the registry does not know ("Ahmed, who has
 # repaired bikes since he was ten"); days, months and "I" do not.
@@ -114,6 +115,8 @@ class Analysis:
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    if '"' not in text and "“" not in text:
+        return spans  # no quotation opens here
     curly_open: int | None = None
     straight_open: int | None = None
     for mark in _QUOTE_MARK.finditer(text):
@@ -235,6 +238,7 @@ def _owner(unit: Unit, start: int, end: int) -> Mention | None:
 def _uses(unit: Unit, previous: Unit | None) -> list[Use]:
     taken = [(label.start, label.end) for label in unit.labels]
     uses: list[Use] = []
+    sentence_starts: set[int] | None = None
     for match in _PRONOUN.finditer(unit.text):
         start = match.start()
         if any(a <= start < b for a, b in taken):
@@ -259,18 +263,25 @@ def _uses(unit: Unit, previous: Unit | None) -> list[Use]:
         if not window:
             continue
         candidates = tuple({m.person.slug: m.person for m in window}.values())
-        between = unit.text[span_start:start]
-        crowded = any(
-            not any(m.start <= span_start + o.start() < m.end for m in unit.mentions)
-            for o in _CAPITALISED.finditer(between)
-            if o.group(0) not in _NOT_NAMES and not _starts_sentence(unit, span_start + o.start())
-        )
+        if sentence_starts is None:
+            sentence_starts = {s.start for s in unit.sentences}
+        crowded = _crowded(unit, span_start, start, sentence_starts)
         uses.append(Use(match.group(1).lower(), start, candidates, unit.in_quote(start), crowded))
     return uses
 
 
-def _starts_sentence(unit: Unit, offset: int) -> bool:
-    return any(s.start == offset for s in unit.sentences)
+def _crowded(unit: Unit, span_start: int, start: int, sentence_starts: set[int]) -> bool:
+    """Whether a capitalised word other than a registered name, a day or a month, and not opening a
+    sentence, stands in `unit.text[span_start:start]`: someone the registry does not know may be meant."""
+    for found in _CAPITALISED.finditer(unit.text[span_start:start]):
+        if found.group(0) in _NOT_NAMES:
+            continue
+        offset = span_start + found.start()
+        if offset in sentence_starts:
+            continue
+        if not any(m.start <= offset < m.end for m in unit.mentions):
+            return True
+    return False
 
 
 def analyse(doc: Document, people: People) -> Analysis:

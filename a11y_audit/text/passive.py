@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from a11y_audit.text.tokens import word_alternation
+
 
 def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_AUXILIARIES = "am|is|are|was|were|be|been|being|get|gets|got|gotten|getting"
+_AUXILIARIES = word_alternation(_word_set("am is are was were be been being get gets got gotten getting"))
 _ADVERB = r"(?:[a-z]+ly|not|never|also|just|already|still|often|always|then|now|soon|even|rarely|n't)"
 _PASSIVE = re.compile(
     rf"\b(?:{_AUXILIARIES})(?:\s+{_ADVERB}){{0,2}}\s+([a-z]+)\b",

@@ -135,6 +135,19 @@ def test_matching_is_case_sensitive_and_whole_word() -> None:
     ]
 
 
+def test_a_name_joined_to_the_word_before_it_is_no_mention_but_a_name_after_it_is() -> None:
+    people = People([Person("sam-lee", "Sam Lee"), Person("lee-ray", "Lee Ray")])
+    found = [(m.matched, m.start) for m in people.mentions("O'Sam Lee Ray, re-Sam Lee and xSam Lee came.")]
+    # "Sam Lee" is never matched after a joining character; the search goes on inside it ("Lee" is Lee Ray's
+    # unshared first name).
+    assert found == [("Lee Ray", 6), ("Lee", 22), ("Lee", 35)]
+    assert [m.matched for m in people.mentions("Sam Lee, (Lee Ray) and ’Sam Lee")] == [
+        "Sam Lee",
+        "Lee Ray",
+        "Lee",
+    ]
+
+
 def test_given_names_of_a_three_word_name() -> None:
     people = People([Person("mei", "Mei Lin Chen"), Person("mei-x", "Mei Jones")])
     found = [(m.matched, m.person.slug) for m in people.mentions("Mei Lin fixed it. Mei Lin Chen. Mei came.")]
