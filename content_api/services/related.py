@@ -28,6 +28,7 @@ from content_api.services.related_loading import (
 from content_api.services.related_scoring import Corpus, build_postings, prune_vectors, rank, term_vector
 from content_api.services.related_text import TermCounter
 from content_api.store import related as store
+from content_api.store.maintenance import lock_content_writes
 
 __all__ = ["DEFAULT_RELATED", "MAX_RELATED", "RefreshSummary", "refresh_related"]
 
@@ -39,6 +40,9 @@ def refresh_related(conn: Connection, changed_post_ids: Iterable[int] | None = N
     the changes affect: pass the ids of posts that were created, edited, published, unpublished or
     deleted (a deleted id simply leaves every list).
     """
+    # Two refreshes at once would rewrite the same lists; on PostgreSQL they take turns (re-entrant
+    # when the caller holds the turn already, as imports do).
+    lock_content_writes(conn)
     if changed_post_ids is None:
         return _recompute_all(conn)
     changed = set(changed_post_ids)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -477,3 +478,23 @@ def test_incremental_refreshes_keep_every_list_an_exact_prefix(engine: Engine) -
         _check_exact_prefixes(engine)
     lists = stored_lists(engine)
     assert "post-12" not in lists and all("post-12" not in related for related in lists.values())
+
+
+def test_concurrent_refreshes_take_turns(site: RelatedSite) -> None:
+    engine = site.engine
+
+    def edit(slug: str) -> RefreshSummary:
+        with write_engine(engine).begin() as conn:
+            conn.execute(
+                update(posts)
+                .where(posts.c.id == site.posts[slug])
+                .values(body_text=posts.c.body_text + " More parcels of tins for the pantry.")
+            )
+            return refresh_related(conn, [site.posts[slug]])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        summaries = list(pool.map(edit, ["food-parcels", "food-donations"] * 3))
+    assert all(summary.indexed == 1 for summary in summaries)
+    lists = stored_lists(engine)
+    assert set(lists) == set(TOPICS)
+    assert all(len(related) == len(set(related)) for related in lists.values())
