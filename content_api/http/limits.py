@@ -6,7 +6,7 @@ Each limit has an environment variable (read once at start-up, like every other 
     CONTENT_API_MAX_ALIASES         30         aliased fields in one document
     CONTENT_API_MAX_TOKENS          2000       lexical tokens in one document
     CONTENT_API_MAX_QUERY_CHARS     20000      characters in one document (large values go in variables)
-    CONTENT_API_MAX_COST            10000      estimated field resolutions (see complexity.py)
+    CONTENT_API_MAX_COST            50000      estimated field resolutions (see complexity.py)
     CONTENT_API_MAX_BODY_BYTES      1000000    POST body size; larger bodies get 413
     CONTENT_API_MAX_BATCH           10         operations in one batched POST (a JSON array); 1 = no batching
     CONTENT_API_QUERY_TIMEOUT       10         seconds one operation may run before it is cancelled
@@ -60,7 +60,8 @@ class Limits:
     # bound the work spent on a document before the other limits can refuse it (under 10 ms).
     max_tokens: int = 2000
     max_query_chars: int = 20_000
-    max_cost: int = 10_000
+    # Two nested pages of a hundred (everyone's posts) fit; three do not.
+    max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     max_batch: int = 10
     query_timeout: float = 10.0

@@ -190,14 +190,18 @@ def test_cost_of_nested_lists_multiplies(engine: Engine) -> None:
         assert codes(post(client, nested_lists)) == ["QUERY_TOO_COMPLEX"]
 
 
-def test_default_cost_limit_refuses_nested_pages_of_a_hundred(engine: Engine) -> None:
-    abusive = "{ people(first: 100) { edges { node { posts(first: 100) { edges { node { title } } } } } } }"
+def test_default_cost_limit_allows_two_nested_pages_of_a_hundred_but_not_three(engine: Engine) -> None:
+    # people 1 + edges (1 + 100 x (node 1 + posts (1 + edges (1 + 100 x (node 1 + title 1))))) = 20402
+    two = "{ people(first: 100) { edges { node { posts(first: 100) { edges { node { title } } } } } } }"
+    three = (
+        "{ people(first: 100) { edges { node { posts(first: 100) { edges { node {"
+        " tags { posts(first: 100) { edges { node { title } } } } } } } } } } }"
+    )
     with limited_client(engine) as client:
-        assert codes(post(client, abusive)) == ["QUERY_TOO_COMPLEX"]
-        fine = (
-            "{ people(first: 100) { edges { node { slug posts(first: 5) { edges { node { title } } } } } } }"
-        )
-        assert "errors" not in post(client, fine)
+        assert "errors" not in post(client, two)
+        answer = post(client, three)
+        assert codes(answer) == ["QUERY_TOO_COMPLEX"]
+        assert answer["errors"][0]["extensions"]["limit"] == 50_000
 
 
 def test_repeated_fields_are_refused_before_validation_compares_them(engine: Engine) -> None:
