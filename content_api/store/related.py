@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, cast, delete, func, insert, select
+from sqlalchemy import ARRAY, Connection, String, any_, cast, delete, func, insert, literal, select
 
 from content_api.store.queries import PUBLIC, PostRecord, PostScope, posts_by_ids
 from content_api.store.tables import (
@@ -35,6 +35,13 @@ CORPUS_SIZE = "related_corpus_size"
 _CHUNK = 2000
 
 T = TypeVar("T")
+
+
+def _among(conn: Connection, column: Any, values: Collection[Any]) -> Any:
+    """`column IN values`; on PostgreSQL one array parameter (`= ANY(...)`) rather than one per value."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(list(values), ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _chunks(items: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
@@ -112,7 +119,7 @@ def post_texts(conn: Connection, ids: Collection[int] | None = None) -> list[Pos
     else:
         rows = []
         for batch in _chunks(sorted(set(ids))):
-            rows += conn.execute(select(*columns).where(posts.c.id.in_(batch)))
+            rows += conn.execute(select(*columns).where(_among(conn, posts.c.id, batch)))
     return [
         PostText(
             id=row[0],
@@ -132,7 +139,9 @@ def public_post_dates(conn: Connection, ids: Collection[int]) -> dict[int, datet
     """Published dates of the public posts among `ids`."""
     found: dict[int, datetime | None] = {}
     for batch in _chunks(sorted(set(ids))):
-        query = select(posts.c.id, posts.c.published_at).where(PUBLIC.visible(), posts.c.id.in_(batch))
+        query = select(posts.c.id, posts.c.published_at).where(
+            PUBLIC.visible(), _among(conn, posts.c.id, batch)
+        )
         found.update((row[0], row[1]) for row in conn.execute(query))
     return found
 
@@ -158,14 +167,18 @@ def newest_published(conn: Connection) -> datetime | None:
 
 
 def _link_query(
-    table: Any, other: str, post_ids: Collection[int] | None, other_ids: Collection[int] | None
+    conn: Connection,
+    table: Any,
+    other: str,
+    post_ids: Collection[int] | None,
+    other_ids: Collection[int] | None,
 ) -> Any:
     """(post, other) pairs of a link table: of the given posts or the given others, whatever the posts'
     status (callers look the posts up as public posts afterwards), or of all public posts."""
     if post_ids is not None:
-        return select(table.c.post_id, table.c[other]).where(table.c.post_id.in_(post_ids))
+        return select(table.c.post_id, table.c[other]).where(_among(conn, table.c.post_id, post_ids))
     if other_ids is not None:
-        return select(table.c.post_id, table.c[other]).where(table.c[other].in_(other_ids))
+        return select(table.c.post_id, table.c[other]).where(_among(conn, table.c[other], other_ids))
     return (
         select(table.c.post_id, table.c[other])
         .join(posts, posts.c.id == table.c.post_id)
@@ -183,12 +196,14 @@ def _pairs(
     found: set[tuple[int, int]] = set()
     if post_ids is None and other_ids is None:
         for table in tables:
-            found.update((row[0], row[1]) for row in conn.execute(_link_query(table, other, None, None)))
+            found.update(
+                (row[0], row[1]) for row in conn.execute(_link_query(conn, table, other, None, None))
+            )
         return sorted(found)
     by_posts = post_ids is not None
     for batch in _chunks(sorted(set((post_ids if by_posts else other_ids) or ()))):
         for table in tables:
-            query = _link_query(table, other, batch if by_posts else None, None if by_posts else batch)
+            query = _link_query(conn, table, other, batch if by_posts else None, None if by_posts else batch)
             found.update((row[0], row[1]) for row in conn.execute(query))
     return sorted(found)
 
@@ -221,7 +236,7 @@ def _counts(
                 .group_by(table.c[other])
             )
             if batch is not None:
-                query = query.where(table.c[other].in_(batch))
+                query = query.where(_among(conn, table.c[other], batch))
             for key, count in conn.execute(query):
                 counts[key] = counts.get(key, 0) + int(count)
     return counts
@@ -246,7 +261,7 @@ def tag_names(conn: Connection, ids: Collection[int] | None = None) -> dict[int,
     for batch in _chunks(sorted(set(ids))):
         found.update(
             (row[0], row[1])
-            for row in conn.execute(select(tags.c.id, tags.c.name).where(tags.c.id.in_(batch)))
+            for row in conn.execute(select(tags.c.id, tags.c.name).where(_among(conn, tags.c.id, batch)))
         )
     return found
 
@@ -257,7 +272,7 @@ def person_names(conn: Connection, ids: Collection[int] | None = None) -> dict[i
         return {row[0]: row[1] for row in conn.execute(select(people.c.id, people.c.name))}
     found: dict[int, str] = {}
     for batch in _chunks(sorted(set(ids))):
-        query = select(people.c.id, people.c.name).where(people.c.id.in_(batch))
+        query = select(people.c.id, people.c.name).where(_among(conn, people.c.id, batch))
         found.update((row[0], row[1]) for row in conn.execute(query))
     return found
 
@@ -266,7 +281,7 @@ def public_ids_by_slug(conn: Connection, slugs: Collection[str]) -> dict[str, in
     """Ids of the public posts among `slugs`."""
     found: dict[str, int] = {}
     for batch in _chunks(sorted(set(slugs))):
-        query = select(posts.c.slug, posts.c.id).where(PUBLIC.visible(), posts.c.slug.in_(batch))
+        query = select(posts.c.slug, posts.c.id).where(PUBLIC.visible(), _among(conn, posts.c.slug, batch))
         found.update((row[0], row[1]) for row in conn.execute(query))
     return found
 
@@ -291,7 +306,7 @@ def document_counts(conn: Connection, terms: Collection[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for batch in _chunks(sorted(set(terms))):
         query = select(related_vocabulary.c.term, related_vocabulary.c.document_count).where(
-            related_vocabulary.c.term.in_(batch)
+            _among(conn, related_vocabulary.c.term, batch)
         )
         found.update((row[0], int(row[1])) for row in conn.execute(query))
     return found
@@ -302,7 +317,7 @@ def term_vectors(conn: Connection, post_ids: Collection[int]) -> dict[int, dict[
     vectors: dict[int, dict[str, float]] = {}
     for batch in _chunks(sorted(set(post_ids))):
         query = select(related_terms.c.post_id, related_terms.c.term, related_terms.c.weight).where(
-            related_terms.c.post_id.in_(batch)
+            _among(conn, related_terms.c.post_id, batch)
         )
         for post_id, term, weight in conn.execute(query):
             vectors.setdefault(post_id, {})[term] = float(weight)
@@ -324,7 +339,7 @@ def postings(conn: Connection, terms: Collection[str], limit: int) -> dict[str, 
         )
         ranked = (
             select(related_terms.c.term, related_terms.c.post_id, related_terms.c.weight, position)
-            .where(related_terms.c.term.in_(batch))
+            .where(_among(conn, related_terms.c.term, batch))
             .subquery()
         )
         query = (
@@ -364,7 +379,7 @@ def replace_term_vectors(
 ) -> None:
     """Replace the indexed terms of the posts in `vectors`, and drop those of `removed`."""
     for batch in _chunks(sorted(set(vectors) | set(removed))):
-        conn.execute(delete(related_terms).where(related_terms.c.post_id.in_(batch)))
+        conn.execute(delete(related_terms).where(_among(conn, related_terms.c.post_id, batch)))
     rows = _vector_rows(vectors)
     if rows:
         conn.execute(insert(related_terms), rows)
@@ -378,7 +393,7 @@ def posts_with_lists(conn: Connection, post_ids: Collection[int]) -> set[int]:
     """The posts among `post_ids` that have a stored related list."""
     found: set[int] = set()
     for batch in _chunks(sorted(set(post_ids))):
-        query = select(post_related.c.post_id).where(post_related.c.post_id.in_(batch)).distinct()
+        query = select(post_related.c.post_id).where(_among(conn, post_related.c.post_id, batch)).distinct()
         found.update(row[0] for row in conn.execute(query))
     return found
 
@@ -387,7 +402,11 @@ def lists_holding(conn: Connection, post_ids: Collection[int]) -> set[int]:
     """Ids of the posts whose related lists include any of `post_ids`."""
     found: set[int] = set()
     for batch in _chunks(sorted(set(post_ids))):
-        query = select(post_related.c.post_id).where(post_related.c.related_post_id.in_(batch)).distinct()
+        query = (
+            select(post_related.c.post_id)
+            .where(_among(conn, post_related.c.related_post_id, batch))
+            .distinct()
+        )
         found.update(row[0] for row in conn.execute(query))
     return found
 
@@ -398,7 +417,7 @@ def list_floors(conn: Connection, post_ids: Collection[int]) -> dict[int, tuple[
     for batch in _chunks(sorted(set(post_ids))):
         query = (
             select(post_related.c.post_id, func.count(), func.min(post_related.c.score))
-            .where(post_related.c.post_id.in_(batch), post_related.c.pinned.is_(False))
+            .where(_among(conn, post_related.c.post_id, batch), post_related.c.pinned.is_(False))
             .group_by(post_related.c.post_id)
         )
         found.update((row[0], (int(row[1]), int(row[2]))) for row in conn.execute(query))
@@ -432,7 +451,7 @@ def stored_lists(conn: Connection, post_ids: Collection[int]) -> dict[int, list[
                 PUBLIC.visible(),
             )
             .join(posts, posts.c.id == post_related.c.related_post_id)
-            .where(post_related.c.post_id.in_(batch))
+            .where(_among(conn, post_related.c.post_id, batch))
             .order_by(post_related.c.post_id, post_related.c.rank)
         )
         for row in conn.execute(query):
@@ -469,7 +488,7 @@ def replace_lists(
 ) -> None:
     """Replace the related lists of the posts in `lists`, and delete those of `removed`."""
     for batch in _chunks(sorted(set(lists) | set(removed))):
-        conn.execute(delete(post_related).where(post_related.c.post_id.in_(batch)))
+        conn.execute(delete(post_related).where(_among(conn, post_related.c.post_id, batch)))
     rows = _list_rows(lists)
     if rows:
         conn.execute(insert(post_related), rows)
