@@ -31,6 +31,7 @@ _TOKEN = re.compile(
 
 
 _PLAIN, _FIELD, _HIDDEN = 0, 1, 2
+_NO_SPREAD, _SPREAD, _TYPE_CONDITION, _INLINE_HEADER = 0, 1, 2, 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,10 @@ def screen(
     braces: list[int] = []
     previous_name: str | None = None
     field_name: str | None = None
-    after_spread = after_at = False
+    after_at = False
+    # Where a `...` stands: not after one, just after it, after `... on`, or in an inline fragment's
+    # header (after its type or a directive), which the next `{` opens.
+    spread = _NO_SPREAD
     for match in _TOKEN.finditer(query):
         kind = match.lastgroup
         if kind == "skip":
@@ -68,16 +72,19 @@ def screen(
         text = match.group()
         if kind == "name":
             if parens == 0:
-                if after_spread:
+                if after_at:
+                    after_at = False  # a directive's name
+                elif spread == _SPREAD:
                     # `... on Type {` opens an inline fragment; `...Name` spreads a fragment.
-                    after_spread = text == "on"
-                elif not after_at:
+                    spread = _TYPE_CONDITION if text == "on" else _NO_SPREAD
+                elif spread == _TYPE_CONDITION:
+                    spread = _INLINE_HEADER
+                else:
                     field_name = text
-                after_at = False
             previous_name = text
             continue
         if kind == "spread":
-            after_spread = True
+            spread = _SPREAD
         elif kind == "punct":
             if text == "(":
                 parens += 1
@@ -90,8 +97,10 @@ def screen(
                         return Screening("aliases", tokens, aliases, deepest)
                 elif text == "@":
                     after_at = True
+                    if spread == _SPREAD:
+                        spread = _INLINE_HEADER
                 elif text == "{":
-                    if not braces or after_spread:
+                    if not braces or spread in (_SPREAD, _INLINE_HEADER):
                         braces.append(_PLAIN)
                     elif hidden or (exempt_introspection and (field_name or "").startswith("__")):
                         braces.append(_HIDDEN)
@@ -102,7 +111,7 @@ def screen(
                         if depth > max_depth:
                             return Screening("depth", tokens, aliases, depth)
                         deepest = max(deepest, depth)
-                    after_spread = False
+                    spread = _NO_SPREAD
                 elif text == "}" and braces:
                     closed = braces.pop()
                     depth -= closed == _FIELD

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from graphql import get_introspection_query
+from graphql import FieldNode, FragmentDefinitionNode, get_introspection_query, parse
 from graphql.language import Lexer, Source, TokenKind
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import nodes, queries
 from sqlalchemy import Engine
 
+from content_api.http.complexity import _ShapeWalk
 from content_api.http.screen import screen
+from content_api.schema.schema import schema as content_schema
+from content_api.schema.schema import schema_sdl
 from tests.content_api.limits_helpers import NEW, codes, limited_client, post, site_engine
 
 # Field chains that are valid in the schema, cycling Post -> authors -> posts -> edges -> node -> ...
@@ -306,3 +313,47 @@ def test_limit_errors_are_200_for_legacy_json_clients(engine: Engine) -> None:
         response = client.post("/graphql", json={"query": nested(11)}, headers={"Accept": "application/json"})
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+
+
+@pytest.mark.parametrize(
+    ("document", "depth"),
+    [
+        ("{ posts { ... on PostConnection { edges { node { title } } } } }", 3),
+        ("{ posts { ... @include(if: true) { totalCount } } }", 1),
+        ("{ posts { ... { totalCount } } }", 1),
+        (
+            "query Q @dir { posts { ...F edges @include(if: true) { cursor } } } fragment F on X { y { z } }",
+            2,
+        ),
+        ('{ __type(name: "Post") { fields { name } } }', 2),
+    ],
+)
+def test_the_scan_measures_depth_without_counting_fragments(document: str, depth: int) -> None:
+    assert screen(document, max_tokens=1000, max_aliases=100, max_depth=100).depth == depth
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    document=queries(schema_sdl(), custom_scalars={"DateTime": st.just(nodes.String("2025-01-01T00:00:00Z"))})
+)
+def test_the_scan_never_sees_more_depth_than_the_document_has(document: str) -> None:
+    # What the scan refuses must be refused by the full check too, so its depth is a lower bound.
+    node = parse(document)
+    fragments = {d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)}
+    real = (
+        _ShapeWalk(content_schema._schema, fragments, 1000, exempt_introspection=False).document(node).depth
+    )
+    scanned = screen(document, max_tokens=100_000, max_aliases=100_000, max_depth=1000)
+    assert scanned.depth <= real
+    assert scanned.aliases == sum(1 for _ in _aliases(node))
+
+
+def _aliases(node: Any) -> Iterator[None]:
+    for definition in node.definitions:
+        stack = [definition.selection_set] if getattr(definition, "selection_set", None) else []
+        while stack:
+            for selection in stack.pop().selections:
+                if isinstance(selection, FieldNode) and selection.alias is not None:
+                    yield None
+                if getattr(selection, "selection_set", None) is not None:
+                    stack.append(selection.selection_set)
