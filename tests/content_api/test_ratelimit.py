@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -152,3 +155,25 @@ def test_limit_settings_from_the_environment() -> None:
     ).limits
     assert (limits.rate_limit, limits.burst, limits.max_depth, limits.introspection) == (5.0, 10, 6, True)
     assert Settings.from_env({}).limits == Limits()
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"CONTENT_API_RATE_LIMIT": "lots"},
+        {"CONTENT_API_PERSISTED_QUERIES": "allowlist", "CONTENT_API_PERSISTED_QUERY_FILE": "missing.json"},
+    ],
+)
+def test_serve_refuses_a_bad_limit_with_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "content_api.cli", "serve"],
+        env={**env, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "CONTENT_API_" in result.stderr or "persisted query file" in result.stderr
+    assert "Traceback" not in result.stderr
