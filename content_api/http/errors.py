@@ -2,8 +2,9 @@
 
 `Rejection` is what the guards around `/graphql` raise (limits, persisted queries, timeouts, a database
 that went away); the endpoint turns it into a GraphQL-over-HTTP error answer. `exception_handlers`
-gives every other route the same shape: a database outage is 503 with a code, anything unforeseen is
-a masked 500, and no answer carries a stack trace, SQL or a file path.
+gives the routing and every other route the same shape: an unknown path or method is 404 or 405, a
+database outage is 503, anything unforeseen a masked 500, each with a code, and no answer carries a
+stack trace, SQL or a file path.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -137,6 +139,18 @@ def _first_line(error: BaseException) -> str:
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else INTERNAL_MESSAGE
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    code = _HTTP_CODES.get(status, BAD_REQUEST if status < 500 else INTERNAL_SERVER_ERROR)
+    return _json(status, {"message": detail, "extensions": {"code": code}}, headers)
+
+
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 def exception_handlers() -> dict[Any, ExceptionHandler]:
-    """Starlette exception handlers: a database outage is 503 with a code, anything else a masked 500."""
-    return {DBAPIError: _on_database_error, Exception: _on_unexpected}
+    """Starlette exception handlers: routing errors (404, 405) and database outages (503) as JSON
+    errors with a code, and anything unforeseen as a masked 500."""
+    return {HTTPException: _on_http_exception, DBAPIError: _on_database_error, Exception: _on_unexpected}

@@ -287,3 +287,14 @@ def test_a_crash_during_publish_leaves_the_store_as_it_was(
     with pytest.raises(RuntimeError, match="unwritable"):
         publishing.publish_post(engine, "first-news", Config())
     assert _snapshot(engine) == before
+
+
+def test_routing_errors_are_json_with_a_code(engine: Engine) -> None:
+    with _client(engine) as client:
+        missing = client.get("/nowhere")
+        wrong_method = client.put("/graphql", json={"query": "{ __typename }"})
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    assert "POST" in wrong_method.headers["allow"]
