@@ -26,6 +26,7 @@ from content_api.settings import Settings
 from content_api.store import queries as store
 from content_api.store.db import make_engine, migrate
 from content_api.store.tables import metadata
+from tests.conftest import _postgres_admin_engine, _postgres_server_url
 from tests.content_api.graphql_site import build_site
 from tests.content_api.limits_helpers import NEW, post
 
@@ -94,11 +95,14 @@ def test_queries_within_the_timeout_are_not_affected(engine: Engine) -> None:
 
 
 @pytest.fixture
-def own_database(backend: str, engine: Engine) -> Iterator[tuple[Engine, Engine, str]]:
-    """(admin engine, app engine, name) for a PostgreSQL database of its own, dropped afterwards."""
-    if backend != "postgresql" and backend != "postgres":
-        pytest.skip("dropping and recreating a database is a PostgreSQL scenario")
-    server = make_url(engine.url.render_as_string(hide_password=False)).set(query={})
+def own_database() -> Iterator[tuple[Engine, Engine, str]]:
+    """(admin engine, app engine, name) for a PostgreSQL database of its own, dropped afterwards.
+
+    Dropping a database is a PostgreSQL scenario, so these tests run there only (and fail, like every
+    PostgreSQL test, when the server is unreachable).
+    """
+    _postgres_admin_engine().dispose()
+    server = make_url(_postgres_server_url())
     admin = make_engine(server.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
     name = f"faults_{uuid.uuid4().hex[:10]}"
     _create(admin, name)
