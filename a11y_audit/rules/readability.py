@@ -15,6 +15,7 @@ that use hyphenation (Pyphen) count fewer syllables, and tools that drop sentenc
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,18 +90,34 @@ class Locator:
 
     def __init__(self, doc: Document) -> None:
         self.lines = doc.source_lines
+        # The lines joined once, so a probe is looked for with one `str.find` over the block's lines.
+        self.text = "\n".join(self.lines)
+        self.starts: list[int] = []
+        self.blank: list[int] = []
+        offset = 0
+        for index, line in enumerate(self.lines):
+            self.starts.append(offset)
+            offset += len(line) + 1
+            if not line.strip():
+                self.blank.append(index)
 
     def find(self, probe: str, first: int) -> tuple[int, int] | None:
         """(line, column) of `probe` at or after line `first`, within the block (up to a blank line)."""
+        if "\n" in probe:
+            return None  # no single line holds it
+        begin = max(first - 1, 0)
         stop = min(len(self.lines), first - 1 + 60)
-        for index in range(max(first - 1, 0), stop):
-            line = self.lines[index]
-            if index > first - 1 and not line.strip():
-                break
-            column = line.find(probe)
-            if column >= 0:
-                return index + 1, column + 1
-        return None
+        after = bisect.bisect_right(self.blank, first - 1)
+        if after < len(self.blank) and self.blank[after] < stop:
+            stop = self.blank[after]  # the block ends at the next blank line
+        if begin >= stop:
+            return None
+        end = self.starts[stop - 1] + len(self.lines[stop - 1])
+        found = self.text.find(probe, self.starts[begin], end)
+        if found < 0:
+            return None
+        index = bisect.bisect_right(self.starts, found) - 1
+        return index + 1, found - self.starts[index] + 1
 
     def locate(self, text: str, first: int) -> tuple[int, int]:
         """(line, column) of the start of a sentence; the block's line when it cannot be found."""
