@@ -70,6 +70,10 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_LineTrackingRenderer)
     md.enable("table")
     md.enable("strikethrough")
+    # Posts of one site link to the same addresses again and again; normalising a URL is pure.
+    md.normalizeLink = lru_cache(maxsize=4096)(md.normalizeLink)  # type: ignore[method-assign]
+    md.normalizeLinkText = lru_cache(maxsize=4096)(md.normalizeLinkText)  # type: ignore[method-assign]
+    md.validateLink = lru_cache(maxsize=4096)(md.validateLink)  # type: ignore[method-assign]
     return md
 
 
