@@ -166,3 +166,32 @@ def test_an_article_with_defects_is_its_clean_version_plus_the_defect_blocks() -
         assert len(flawed_blocks) == len(clean_blocks) + added
         assert flawed_blocks[: -2 - added] == clean_blocks[:-2]
         assert flawed_blocks[-2:] == clean_blocks[-2:]
+
+
+def test_raw_app_answers_a_recorded_conditional_get_with_304(tmp_path: Path) -> None:
+    query_string = "query=%7B+tags+%7B+slug+%7D+%7D"
+    answer = '{"data":{"tags":[]}}'
+    etag = 'W/"abc"'
+    record = {
+        "query_string": query_string,
+        "answer": answer,
+        "content_type": "application/json",
+        "etag": etag,
+    }
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps([record]), encoding="utf-8")
+    app = raw_app.build_app(raw_app.load_answers(answers_file), raw_app.load_get_answers(answers_file))
+
+    async def exchange() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            fresh = await client.get(f"/graphql?{query_string}")
+            unchanged = await client.get(f"/graphql?{query_string}", headers={"If-None-Match": etag})
+            unknown = await client.get("/graphql?query=other")
+        return fresh, unchanged, unknown
+
+    fresh, unchanged, unknown = asyncio.run(exchange())
+    assert fresh.status_code == 200 and fresh.content == answer.encode()
+    assert fresh.headers["etag"] == etag
+    assert unchanged.status_code == 304 and unchanged.content == b""
+    assert unknown.status_code == 400
