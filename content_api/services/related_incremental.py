@@ -21,6 +21,7 @@ from content_api.services.related_loading import (
     MAX_RELATED,
     STORED_DEPTH,
     Namer,
+    Narrowing,
     RefreshSummary,
     load_corpus,
     pinned_ids,
@@ -28,12 +29,16 @@ from content_api.services.related_loading import (
 )
 from content_api.services.related_scoring import (
     MIN_SCORE,
+    RECENCY_BOOST,
+    TEXT_WEIGHT,
     Corpus,
     base_scores,
+    common_bound,
     explain_pair,
     rank,
     scaled,
     term_vector,
+    text_similarities,
 )
 from content_api.services.related_text import TermCounter
 from content_api.store import related as store
@@ -62,8 +67,10 @@ def recompute_changed(conn: Connection, changed: set[int]) -> RefreshSummary:
     store.replace_term_vectors(conn, vectors, removed=gone)
 
     own_pins = pinned_ids(conn, public)
+    pinned_posts = {other for ids in own_pins.values() for other in ids}
+    floors: dict[int, tuple[int, int]] = {}
     corpus = load_corpus(
-        conn, public_ids, size, newest, extra={other for ids in own_pins.values() for other in ids}
+        conn, public_ids, size, newest, extra=pinned_posts, narrow=_narrowing(conn, pinned_posts, floors)
     )
     namer = Namer(conn)
     lists: dict[int, list[RelatedRow]] = {
@@ -73,7 +80,6 @@ def recompute_changed(conn: Connection, changed: set[int]) -> RefreshSummary:
     }
 
     offers = _offers(corpus, public_ids, changed)
-    floors = store.list_floors(conn, offers)
     entering = {
         other for other, scores in offers.items() if _may_enter(floors.get(other), max(scores.values()))
     }
@@ -107,6 +113,40 @@ def recompute_changed(conn: Connection, changed: set[int]) -> RefreshSummary:
 
     store.replace_lists(conn, lists, removed=gone)
     return RefreshSummary(full=False, indexed=len(vectors), lists=len(lists))
+
+
+def _narrowing(conn: Connection, keep: set[int], floors: dict[int, tuple[int, int]]) -> Narrowing:
+    """Which candidates of the changed posts are worth loading: those that might rank in a changed
+    post's own list, or might enter the list of their own (their `floors`, read here, are kept for
+    later). A bound decides: a candidate's text similarity is known from the index alone, and what
+    tags, people and recency can add to it is bounded."""
+
+    def narrow(corpus: Corpus, candidates: set[int]) -> set[int]:
+        floors.update(store.list_floors(conn, candidates))
+        chosen = set(keep) & candidates
+        for posts in (*corpus.tag_posts.values(), *corpus.person_posts.values()):
+            chosen.update(post_id for post_id in posts if post_id in candidates)
+        most_recent = 1.0 + RECENCY_BOOST
+        for post_id in corpus.facts:
+            text = {
+                other: TEXT_WEIGHT * similarity
+                for other, similarity in text_similarities(corpus, post_id).items()
+                if other in candidates
+            }
+            # Each candidate scores at least its text part: the list needs nothing scoring below the
+            # STORED_DEPTH-th best of those.
+            lowest = sorted((score for other, score in text.items() if other not in keep), reverse=True)
+            needed = max(MIN_SCORE, lowest[STORED_DEPTH - 1] if len(lowest) >= STORED_DEPTH else 0.0)
+            bound = common_bound(corpus, post_id)
+            boost = corpus.recency(post_id)
+            for other, score in text.items():
+                best = score + bound
+                floor = floors.get(other)
+                if best * most_recent >= needed or floor is None or scaled(best * boost) >= floor[1]:
+                    chosen.add(other)
+        return chosen
+
+    return narrow
 
 
 def _offers(corpus: Corpus, public_ids: set[int], changed: set[int]) -> dict[int, dict[int, int]]:

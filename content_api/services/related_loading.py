@@ -3,7 +3,7 @@ posts, and turning rankings into stored rows with readable reasons."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -114,11 +114,22 @@ def pinned_ids(conn: Connection, texts: Iterable[PostText]) -> dict[int, list[in
     return {text.id: [ids[slug] for slug in text.pinned if slug in ids] for text in texts if text.pinned}
 
 
+# Given the corpus with the sources' facts and index, and the candidates found, the candidates whose
+# facts are worth loading.
+Narrowing = Callable[[Corpus, set[int]], set[int]]
+
+
 def load_corpus(
-    conn: Connection, sources: Collection[int], size: int, newest: float, extra: Collection[int] = ()
+    conn: Connection,
+    sources: Collection[int],
+    size: int,
+    newest: float,
+    extra: Collection[int] = (),
+    narrow: Narrowing | None = None,
 ) -> Corpus:
     """The part of the corpus needed to rank `sources`: their terms' posting lists, the posts sharing a
-    rare tag or person with them, and the facts of all of those (and of `extra`)."""
+    rare tag or person with them, and the facts of all of those (and of `extra`), or of those `narrow`
+    keeps."""
     vectors = store.term_vectors(conn, sources)
     postings = store.postings(conn, {term for vector in vectors.values() for term in vector}, POSTING_LIMIT)
     source_tags = store.tag_links(conn, post_ids=sources)
@@ -140,14 +151,20 @@ def load_corpus(
     corpus.tag_posts = invert(store.tag_links(conn, tag_ids=rare_tags)) if rare_tags else {}
     corpus.person_posts = invert(store.person_links(conn, person_ids=rare_people)) if rare_people else {}
 
-    candidates = set(sources) | set(extra)
+    corpus.facts = facts(store.public_post_dates(conn, sources), source_tags, source_people)
+    candidates = set(extra)
     candidates.update(post_id for posting in postings.values() for post_id, _ in posting)
     candidates.update(post_id for posts in corpus.tag_posts.values() for post_id in posts)
     candidates.update(post_id for posts in corpus.person_posts.values() for post_id in posts)
+    candidates -= corpus.facts.keys()
+    if narrow is not None:
+        candidates = narrow(corpus, candidates)
     dates = store.public_post_dates(conn, candidates)
-    corpus.facts = facts(
-        dates,
-        store.tag_links(conn, post_ids=dates.keys()),
-        store.person_links(conn, post_ids=dates.keys()),
+    corpus.facts.update(
+        facts(
+            dates,
+            store.tag_links(conn, post_ids=dates.keys()),
+            store.person_links(conn, post_ids=dates.keys()),
+        )
     )
     return corpus

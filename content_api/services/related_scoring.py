@@ -161,14 +161,38 @@ def _saturate(total: float) -> float:
     return 1.0 - math.exp(-total / SATURATION)
 
 
-def base_scores(corpus: Corpus, post_id: int, include: Iterable[int] = ()) -> dict[int, float]:
-    """The symmetric part of the score between `post_id` and each of its candidates (and `include`)."""
-    me = corpus.facts[post_id]
+def text_similarities(corpus: Corpus, post_id: int) -> dict[int, float]:
+    """Cosine of `post_id`'s top terms with those of every post sharing one, through the index."""
     dots: dict[int, float] = {}
     get = dots.get
     for term, weight in corpus.vectors.get(post_id, {}).items():
         for other, other_weight in corpus.postings.get(term, ()):
             dots[other] = get(other, 0.0) + weight * other_weight
+    dots.pop(post_id, None)
+    return dots
+
+
+def common_bound(corpus: Corpus, post_id: int) -> float:
+    """The most that tags and people can add to the base score of a candidate that shares none of
+    `post_id`'s rare tags or people (those that propose candidates)."""
+    me = corpus.facts[post_id]
+    tags = sum(
+        inverse_frequency(corpus.tag_counts.get(tag, 1), corpus.size)
+        for tag in me.tags
+        if not corpus.proposes(corpus.tag_counts.get(tag, 0))
+    )
+    people = sum(
+        inverse_frequency(corpus.person_counts.get(person, 1), corpus.size)
+        for person in me.people
+        if not corpus.proposes(corpus.person_counts.get(person, 0))
+    )
+    return TAG_WEIGHT * _saturate(tags) + PEOPLE_WEIGHT * _saturate(people)
+
+
+def base_scores(corpus: Corpus, post_id: int, include: Iterable[int] = ()) -> dict[int, float]:
+    """The symmetric part of the score between `post_id` and each of its candidates (and `include`)."""
+    me = corpus.facts[post_id]
+    dots = text_similarities(corpus, post_id)
     for tag in me.tags:
         if corpus.proposes(corpus.tag_counts.get(tag, 0)):
             for other in corpus.tag_posts.get(tag, ()):
@@ -219,11 +243,13 @@ def rank(corpus: Corpus, post_id: int, limit: int, pinned: Sequence[int] = ()) -
     pinned_set = set(pinned)
     facts = corpus.facts
     recency = corpus.recency
+    floor = scaled(MIN_SCORE)
     for other, base in scores.items():
-        if base < MIN_SCORE or other in pinned_set:
+        if other in pinned_set:
             continue
-        score = round(base * recency(other) * SCORE_SCALE)
-        keyed.append((-score, -facts[other].published, other))
+        score = scaled(base * recency(other))
+        if score >= floor:
+            keyed.append((-score, -facts[other].published, other))
     chosen = heapq.nsmallest(limit, keyed)
     order = [(other, scaled(scores.get(other, 0.0) * recency(other))) for other in pinned]
     order += [(other, -negative_score) for negative_score, _, other in chosen]
