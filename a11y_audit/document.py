@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, PageElement, Tag
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _DISPLAY_NONE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
@@ -26,6 +26,25 @@ _BLOCK_CONTAINERS = ("blockquote", "table", "figure", "figcaption", "li", "aside
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
     return _SPACE.sub(" ", text).strip()
+
+
+def find_ancestor(el: PageElement, names: Collection[str]) -> Tag | None:
+    """The nearest enclosing element named one of `names`: BeautifulSoup's `find_parent` without its
+    general matching machinery, which costs more than the walk itself in the rules' loops."""
+    parent = el.parent
+    while parent is not None:
+        if parent.name in names:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def next_element_sibling(el: PageElement) -> Tag | None:
+    """The next sibling that is an element (`find_next_sibling(True)`), skipping text and comments."""
+    sibling = el.next_sibling
+    while sibling is not None and not isinstance(sibling, Tag):
+        sibling = sibling.next_sibling
+    return sibling
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from ..aria import (
     role_of,
 )
 from ..context import RuleContext
-from ..document import Document, normalize_space
+from ..document import Document, find_ancestor, next_element_sibling, normalize_space
 from ..model import Finding
 from ..registry import rule
 
@@ -470,7 +470,7 @@ def alt_image_of(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
 def _markdown_caption(img: Tag) -> str | None:
     """An italic line set as a caption right under an image: `![alt](x.jpg)` then `*caption*`."""
     parent = img.parent
-    if parent is None or parent.name != "p" or img.find_parent("figure") is not None:
+    if parent is None or parent.name != "p" or find_ancestor(img, ("figure",)) is not None:
         return None
     after = img.next_sibling
     while after is not None and (
@@ -481,7 +481,7 @@ def _markdown_caption(img: Tag) -> str | None:
     if isinstance(after, Tag) and after.name in ("em", "i"):
         return after.get_text(" ")
     if after is None:
-        nxt = parent.find_next_sibling(True)
+        nxt = next_element_sibling(parent)
         if isinstance(nxt, Tag) and nxt.name == "p":
             children = [c for c in nxt.children if not (isinstance(c, NavigableString) and not c.strip())]
             if len(children) == 1 and isinstance(children[0], Tag) and children[0].name in ("em", "i"):
@@ -557,7 +557,7 @@ def alt_same_as_nearby_text(doc: Document, ctx: RuleContext) -> Iterator[Finding
         alt = attr(img, "alt")
         if not alt or not alt.strip() or doc.is_hidden(img) or is_presentational(img):
             continue
-        container = img.find_parent(_ADJACENT_CONTAINERS)
+        container = find_ancestor(img, _ADJACENT_CONTAINERS)
         if container is None or container.name == "figcaption":
             continue
         text = _key(container.get_text(" "))

@@ -14,7 +14,7 @@ from bs4 import NavigableString, Tag
 
 from ..aria import accessible_name, attr, is_presentational, role_of
 from ..context import RuleContext
-from ..document import HEADING_TAGS, Document, normalize_space
+from ..document import HEADING_TAGS, Document, find_ancestor, next_element_sibling, normalize_space
 from ..model import Finding
 from ..registry import rule
 
@@ -194,9 +194,9 @@ def bold_paragraph_as_heading(doc: Document, ctx: RuleContext) -> Iterator[Findi
         text = _only_bold(p)
         if text is None or not (low <= len(text) <= high) or _SENTENCE_PUNCTUATION.search(text):
             continue
-        if p.find_parent(_NOT_A_HEADING_CONTEXT) is not None or doc.is_hidden(p):
+        if find_ancestor(p, _NOT_A_HEADING_CONTEXT) is not None or doc.is_hidden(p):
             continue
-        following = p.find_next_sibling(True)
+        following = next_element_sibling(p)
         if following is None or following.name not in ("p", "ul", "ol", "table", "blockquote", "figure"):
             continue
         yield ctx.report(p, "Bold paragraph looks like a heading")
