@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from content_api.content import ContentError, ImportSummary, export_store
-from content_api.content.demo import load_demo
 from content_api.publishing_cli import PARSERS as EDITORIAL_PARSERS
 from content_api.publishing_cli import add_import_config_option, run_gated_import
 from content_api.serve import add_export_schema_parser, add_serve_parser
@@ -117,9 +116,14 @@ def add_demo_parser(commands: Commands) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from content_api.services.demo import load_demo_site
+
     engine = _engine(args, needs_schema=False)
-    summary = load_demo(engine)
-    print(f"demo content loaded: {_summary_line(summary)}")
+    result = load_demo_site(engine)
+    print(f"demo content loaded: {_summary_line(result.summary)}")
+    if result.held_back:
+        slugs = ", ".join(item.slug for item in result.held_back)
+        print(f"kept as drafts by the audit (errors planted on purpose): {slugs}")
     return 0
 
 

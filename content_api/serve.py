@@ -81,9 +81,9 @@ def run_export_schema(args: argparse.Namespace) -> int:
 
 
 def _bundled_demo_loader() -> DemoLoader:
-    from content_api.content.demo import load_demo
+    from content_api.services.demo import load_demo_site
 
-    return load_demo
+    return load_demo_site
 
 
 def _fail(message: str) -> int:

@@ -51,7 +51,7 @@ def test_export_round_trip_and_refusal(database_url: str, engine: Engine, tmp_pa
 def test_demo_loads_a_folder_through_the_import_path_and_is_idempotent(
     database_url: str, engine: Engine, monkeypatch, capsys
 ):
-    monkeypatch.setattr("content_api.content.demo.DEMO_DIR", FIXTURES / "site")
+    monkeypatch.setattr("content_api.services.demo.DEMO_DIR", FIXTURES / "site")
     assert main(["demo", "--database-url", database_url]) == 0
     assert "4 posts (4 new" in capsys.readouterr().out
     assert main(["demo", "--database-url", database_url]) == 0
