@@ -1,5 +1,8 @@
 """Rate limiting per client: a token bucket per API token, or per client address without one.
 
+Requests with a token also count against their address, with a budget `ADDRESS_SHARE` times larger,
+so that inventing tokens does not buy a fresh budget.
+
 A client may send `burst` requests back to back and then `rate` per second; beyond that it gets 429
 with `Retry-After` (whole seconds) and a RATE_LIMITED error, before any parsing or database work.
 The 429 is held back for `HOLD_SECONDS` (never longer than Retry-After) on that connection: a client
@@ -64,13 +67,20 @@ class TokenBuckets:
         return wait
 
 
-def client_key(scope: Scope) -> str:
-    """The API token a request carries (hashed, never kept in clear), else its client address."""
+# A client address is also charged for the requests it sends with tokens, against a budget this many
+# times larger: clients sharing an address each keep their own token budget, while a client inventing
+# a new token per request still runs out.
+ADDRESS_SHARE = 4
+
+
+def client_keys(scope: Scope) -> tuple[str, str | None]:
+    """The request's client address, and the API token it carries (hashed, never kept in clear)."""
+    client = scope.get("client")
+    address = "address:" + (client[0] if client else "unknown")
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            return "token:" + hashlib.sha256(value).hexdigest()[:32]
-    client = scope.get("client")
-    return "address:" + (client[0] if client else "unknown")
+            return address, "token:" + hashlib.sha256(value).hexdigest()[:32]
+    return address, None
 
 
 class RateLimitMiddleware:
@@ -86,13 +96,20 @@ class RateLimitMiddleware:
     ):
         self.app = app
         self.buckets = TokenBuckets(rate, burst, clock)
+        self.address_buckets = TokenBuckets(rate * ADDRESS_SHARE, burst * ADDRESS_SHARE, clock)
         self.hold_seconds = hold_seconds
+
+    def _wait(self, scope: Scope) -> float:
+        address, token = client_keys(scope)
+        if token is None:
+            return self.buckets.take(address)
+        return max(self.buckets.take(token), self.address_buckets.take(address))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(client_key(scope))
+        wait = self._wait(scope)
         if wait <= 0:
             await self.app(scope, receive, send)
             return

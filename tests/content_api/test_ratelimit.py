@@ -107,6 +107,13 @@ def test_budgets_are_per_address_and_per_token(engine: Engine) -> None:
     assert [a.status_code for a in answers] == [200, 200, 200, 401, 401, 429, 401]
 
 
+def test_inventing_tokens_does_not_buy_a_fresh_budget(engine: Engine) -> None:
+    # Burst 2 per token; the address is charged too, against four times that.
+    requests = [("198.51.100.9", {"Authorization": f"Bearer made-up-{n}"}) for n in range(9)]
+    answers = asyncio.run(_statuses(engine, requests))
+    assert [a.status_code for a in answers] == [401] * 8 + [429]
+
+
 def test_health_checks_are_never_limited(engine: Engine) -> None:
     async def run() -> list[int]:
         app = create_app(Settings(database_url="unused", limits=Limits(rate_limit=0.5, rate_burst=1)), engine)
