@@ -1,24 +1,28 @@
 // axe-core over HTML files in headless Chromium with ONE reused page.
 //
-//   node bench/axe/run_axe.mjs --chromium /usr/bin/chromium --out results.json FILE.html...
+//   node bench/axe/run_axe.mjs [--chromium /usr/bin/chromium] FILE.html...
+//   ls *.html | node bench/axe/run_axe.mjs          # files from stdin, one per line, as they come
 //
 // Chromium is started here with a fixed set of flags and a fresh --user-data-dir, and playwright-core
 // connects to it over the DevTools protocol, so the browser runs with exactly these flags. For every file
 // the same page loads it (file:// URL, until the load event), axe-core is injected and axe.run() is awaited;
-// each step is timed. The JSON written to --out holds the browser version, the axe-core version and one
-// record per file with its timings and its violations (rule id -> number of nodes).
+// each step is timed. Output is JSON lines on stdout: first the browser and axe-core versions, then one
+// record per file, written as soon as that file is done, with its timings and its violations (rule id ->
+// number of nodes). Reading files from stdin lets a caller interleave its own work between files.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const axeVersion = require("axe-core/package.json").version;
 
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -32,12 +36,12 @@ const CHROMIUM_FLAGS = [
 ];
 
 function parseArgs(argv) {
-  const options = { chromium: "/usr/bin/chromium", out: null, files: [] };
+  const options = { chromium: "/usr/bin/chromium", files: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    if (arg === "--chromium" || arg === "--out") {
+    if (arg === "--chromium") {
       if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      options[arg.slice(2)] = argv[i + 1];
+      options.chromium = argv[i + 1];
       i += 1;
     } else if (arg.startsWith("--")) {
       throw new Error(`unknown option ${arg}`);
@@ -45,8 +49,6 @@ function parseArgs(argv) {
       options.files.push(resolve(arg));
     }
   }
-  if (!options.out) throw new Error("--out FILE is required");
-  if (options.files.length === 0) throw new Error("no HTML files given");
   return options;
 }
 
@@ -72,6 +74,21 @@ async function startChromium(executable) {
   return { child, profile, endpoint: `http://127.0.0.1:${port}` };
 }
 
+function emit(record) {
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
+// The files named on the command line, or else each line of stdin as it arrives.
+async function* inputFiles(named) {
+  if (named.length > 0) {
+    yield* named;
+    return;
+  }
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim()) yield resolve(line.trim());
+  }
+}
+
 function violationCounts(results) {
   const counts = {};
   for (const violation of results.violations) counts[violation.id] = violation.nodes.length;
@@ -86,9 +103,8 @@ async function main() {
     browser = await chromium.connectOverCDP(endpoint);
     const context = browser.contexts()[0] ?? (await browser.newContext());
     const page = await context.newPage();
-    const records = [];
-    let axeVersion = null;
-    for (const file of options.files) {
+    emit({ browser: `Chromium ${browser.version()}`, axe_core: axeVersion, flags: CHROMIUM_FLAGS });
+    for await (const file of inputFiles(options.files)) {
       const started = performance.now();
       await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
       const loaded = performance.now();
@@ -96,8 +112,7 @@ async function main() {
       const injected = performance.now();
       const results = await page.evaluate(() => window.axe.run(document));
       const finished = performance.now();
-      axeVersion = results.testEngine.version;
-      records.push({
+      emit({
         file,
         load_ms: loaded - started,
         inject_ms: injected - loaded,
@@ -106,14 +121,6 @@ async function main() {
         violations: violationCounts(results),
       });
     }
-    const report = {
-      browser: `Chromium ${browser.version()}`,
-      axe_core: axeVersion,
-      flags: CHROMIUM_FLAGS,
-      chromium_pid: child.pid,
-      articles: records,
-    };
-    writeFileSync(options.out, JSON.stringify(report, null, 1));
   } finally {
     if (browser) await browser.close().catch(() => {});
     child.kill("SIGTERM");
