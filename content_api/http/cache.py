@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from hashlib import blake2b
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -356,11 +357,12 @@ class SeenHeaders:
             values[b"accept"],
             values[b"content-type"],
         )
+        # Digests, not the bytes: remembered requests then take little memory whatever their size.
         if self.method in ("GET", "HEAD"):
-            return ("GET", scope["query_string"], *where)
+            return ("GET", blake2b(scope["query_string"], digest_size=16).digest(), *where)
         if not self.wants_body or not body.startswith(b"{"):  # a batch, or not JSON at all
             return None
-        return ("POST", body, *where)
+        return ("POST", blake2b(body, digest_size=16).digest(), *where)
 
     def conditions(self, scope: Scope) -> Conditions:
         condition = self.values[b"if-none-match"]
