@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from hashlib import blake2b
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Any
 
 import orjson
