@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .model import FailOn, Severity
-from .registry import Rule, all_rules, resolve_selector
+from .registry import Rule, all_rules, resolve_selector, rule_count
 
 KNOWN_KEYS = frozenset(
     {"select", "extend-select", "ignore", "fail-on", "people", "severity", "options", "per-path-ignores"}
@@ -57,6 +57,7 @@ class Config:
     root: Path | None = None
     source: str | None = None
     _plans: dict[frozenset[str], list[RulePlan]] = field(default_factory=dict, repr=False, compare=False)
+    _plans_for: int = field(default=-1, repr=False, compare=False)  # rules registered when _plans was made
 
     def __post_init__(self) -> None:
         self.fail_on = FailOn(self.fail_on)
@@ -124,11 +125,16 @@ class Config:
         return frozenset(found)
 
     def plan(self, path: str | None = None) -> list[RulePlan]:
-        """The rules to run on `path`, with options and severities. Cached per set of path ignores."""
+        """The rules to run on `path`, with options and severities. Cached per set of path ignores (and
+        made again if a rule was registered since)."""
         extra = self.ignored_for(path)
+        registered = rule_count()
         cached = self._plans.get(extra)
-        if cached is not None:
+        if cached is not None and self._plans_for == registered:
             return cached
+        if self._plans_for != registered:
+            self._plans.clear()
+            self._plans_for = registered
         if self.select:
             chosen = {r.id: r for sel in self.select for r in resolve_selector(sel)}
         else:
@@ -252,6 +258,17 @@ def find_config_file(start: Path) -> Path | None:
         if pyproject.is_file() and "a11y-audit" in _read_toml(pyproject).get("tool", {}):
             return pyproject
     return None
+
+
+_default: Config | None = None
+
+
+def default_config() -> Config:
+    """The configuration with every default, made once: its rule plan is worked out once per process."""
+    global _default
+    if _default is None:
+        _default = Config()
+    return _default
 
 
 def load_config(path: str | Path | None = None, *, start: str | Path | None = None) -> Config:

@@ -157,6 +157,12 @@ def all_rules() -> list[Rule]:
     return [_RULES[k] for k in sorted(_RULES)]
 
 
+def rule_count() -> int:
+    """How many rules are registered (it grows when a rule is registered after the built-in ones)."""
+    load_rule_modules()
+    return len(_RULES)
+
+
 def get_rule(rule_id: str) -> Rule | None:
     """A rule by id or name (case-insensitive for ids)."""
     load_rule_modules()

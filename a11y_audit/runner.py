@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .config import Config
+from .config import Config, default_config
 from .context import RuleContext
 from .document import Document
 from .errors import AuditInputError
@@ -27,7 +27,7 @@ class RuleCrashError(AuditInputError):
 
 def audit_document(doc: Document, *, config: Config | None = None, people: Any = None) -> FileReport:
     """Run every configured rule on a parsed document."""
-    config = config or Config()
+    config = config or default_config()
     people = people_for(doc, people, config.people)
     findings: list[Finding] = []
     metrics: dict[str, float | int | str] = {}
@@ -184,7 +184,7 @@ def audit(
     """Audit files and folders. Bad input raises `AuditInputError` (its message names the file and line)."""
     if isinstance(paths, str | Path):
         paths = [paths]
-    config = config or Config()
+    config = config or default_config()
     files = collect_files(paths)
     report = Report()
     for file_report in iter_reports(files, config=config, people=people, jobs=jobs):

@@ -102,3 +102,36 @@ def test_bad_config_file_names_the_file(tmp_path: Path, text: str, message: str)
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_default_config_plan_is_made_once_and_again_after_a_new_rule() -> None:
+    from a11y_audit import registry
+    from a11y_audit.config import default_config
+
+    config = default_config()
+    assert default_config() is config
+    first = config.plan()
+    assert config.plan() is first
+    assert "MKP999" not in {p.rule.id for p in first}
+
+    def always(doc: object, ctx: object) -> list[object]:
+        return []
+
+    registry.rule(
+        id="MKP999",
+        name="test-only-rule",
+        severity="info",
+        summary="s",
+        why="w",
+        fix="f",
+        bad=["b"],
+        good=["g"],
+    )(always)
+    try:
+        assert "MKP999" in {p.rule.id for p in config.plan()}
+        report = audit_source("Hello.\n")
+        assert "MKP999" in report.passed
+    finally:
+        del registry._RULES["MKP999"]
+        del registry._NAMES["test-only-rule"]
+    assert "MKP999" not in {p.rule.id for p in config.plan()}
