@@ -20,7 +20,7 @@ from content_api.app import create_app
 from content_api.http.cache import CachedAnswer, HttpCaching, ResponseCache, operation_type
 from content_api.http.etag import etag_for, none_match
 from content_api.services.publishing import unpublish_post
-from content_api.settings import Settings
+from content_api.settings import Settings, SettingsError
 from content_api.store.db import write_engine
 from content_api.store.keys import create_key
 from content_api.store.maintenance import bump_content_version, content_version
@@ -403,3 +403,29 @@ def test_the_front_answers_known_requests_and_hands_other_bodies_on_intact(
     )
     assert split.status_code == 200 and "tags" in split.json()["data"]
     assert endpoint_runs == 3
+
+
+def test_cache_settings_come_from_the_environment_and_bad_values_are_refused() -> None:
+    env = {
+        "CONTENT_API_DATABASE_URL": "sqlite:///x.db",
+        "CONTENT_API_RESPONSE_CACHE_MB": "0",
+        "CONTENT_API_HTTP_MAX_AGE": "30",
+        "CONTENT_API_HTTP_STALE_WHILE_REVALIDATE": "600",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.response_cache_mb, settings.http_max_age, settings.http_stale_while_revalidate) == (
+        0,
+        30,
+        600,
+    )
+    assert Settings.from_env(settings.to_env()) == settings
+    defaults = Settings.from_env({"CONTENT_API_DATABASE_URL": "sqlite:///x.db"})
+    assert (defaults.response_cache_mb, defaults.http_max_age, defaults.http_stale_while_revalidate) == (
+        64,
+        0,
+        0,
+    )
+    with pytest.raises(SettingsError, match="CONTENT_API_RESPONSE_CACHE_MB must be a whole number of MiB"):
+        Settings.from_env({**env, "CONTENT_API_RESPONSE_CACHE_MB": "lots"})
+    with pytest.raises(SettingsError, match="CONTENT_API_HTTP_MAX_AGE must be a whole number of seconds"):
+        Settings.from_env({**env, "CONTENT_API_HTTP_MAX_AGE": "-1"})
