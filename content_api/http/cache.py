@@ -11,13 +11,15 @@ never cached here, nor by HTTP caches (`Cache-Control: private, no-store`): they
 editorial state (audits, webhook deliveries) that changes without a content version.
 
 A request seen before is answered without being read as GraphQL at all: once an answer is stored, the
-request's bytes that matter (method, query string or JSON body, Accept, Content-Type, Host) are
-remembered with its key, and the same bytes again find the answer with two dictionary lookups and the
-version read. Batches, API-key holders and bodies over `KNOWN_BODY_LIMIT` always take the full path.
+request's bytes that matter (method, a digest of the query string or JSON body, Accept, Content-Type,
+Host) are remembered with its key, and the same bytes again find the answer with two dictionary lookups
+(`known_answer`, called by the `front.KnownAnswers` middleware before routing, or by the endpoint).
+Batches, API-key holders and bodies over `KNOWN_BODY_LIMIT` always take the full path.
 
-GET answers carry a strong `ETag` (a hash of the body, so every worker and replica agrees) and, for
-anonymous callers, `Cache-Control: public` with the configured max-age and stale-while-revalidate; a
-matching `If-None-Match` gets 304 Not Modified without a body.
+GET answers carry a weak `ETag` (a hash of the body, so every worker and replica agrees; weak because
+the same tag covers the gzipped form) and, for anonymous callers, `Cache-Control: public` with the
+configured max-age and stale-while-revalidate; a matching `If-None-Match` gets 304 Not Modified without
+a body. Stored answers of `GZIP_MINIMUM_SIZE` bytes or more are kept gzipped as well.
 """
 
 from __future__ import annotations
