@@ -14,7 +14,7 @@ A request seen before is answered without being read as GraphQL at all: once an 
 request's bytes that matter (method, a digest of the query string or JSON body, Accept, Content-Type,
 Host) are remembered with its key, and the same bytes again find the answer with two dictionary lookups
 (`known_answer`, called by the `front.KnownAnswers` middleware before routing, or by the endpoint).
-Batches, API-key holders and bodies over `KNOWN_BODY_LIMIT` always take the full path.
+Batches, API-key holders and bodies over `known.KNOWN_BODY_LIMIT` always take the full path.
 
 GET answers carry a weak `ETag` (a hash of the body, so every worker and replica agrees; weak because
 the same tag covers the gzipped form) and, for anonymous callers, `Cache-Control: public` with the
@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from hashlib import blake2b
 from typing import Any
 
 import orjson
@@ -39,18 +37,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope
 
+from content_api.http.answers import CachedAnswer, CacheKey, ResponseCache
 from content_api.http.etag import etag_for, none_match
+from content_api.http.known import Conditions, SeenHeaders, conditions_of, scan_headers
 from content_api.schema.schema import DOCUMENT_CACHE_SIZE, MAX_TOKENS
 from content_api.services.auth import Principal
 from content_api.settings import Settings
 from content_api.store.queries import PostScope
 from content_api.store.version import ContentVersionWatch
 
-# Bytes charged per entry on top of its body: the key, the record and the dictionary slot.
-ENTRY_OVERHEAD = 400
 VARY = "Accept, Authorization"
-# POST bodies up to this size may be recognised from their bytes; front ends send a few hundred.
-KNOWN_BODY_LIMIT = 16_384
 # Requests remembered by their bytes, at most; they are forgotten with the answers on a new version.
 KNOWN_REQUESTS = 4096
 _FINGERPRINT = "content_api.cache.fingerprint"
@@ -58,85 +54,9 @@ _FINGERPRINT = "content_api.cache.fingerprint"
 # (content_api/app.py), which passes an answer that is already encoded through untouched.
 GZIP_MINIMUM_SIZE = 1000
 GZIP_LEVEL = 6
-# The request headers an answer may depend on (Authorization aside: its presence skips the cache).
-_SEEN_HEADERS = (
-    b"host",
-    b"accept",
-    b"content-type",
-    b"content-length",
-    b"if-none-match",
-    b"accept-encoding",
-)
 _VARY_URL = b"Accept, Authorization"
 _VARY_BODY = b"Accept"
 NO_STORE = "private, no-store"
-
-
-@dataclass(frozen=True, slots=True)
-class CachedAnswer:
-    body: bytes
-    status: int
-    content_type: str
-    etag: str
-    # The body compressed once when stored, for clients that accept gzip (None when too small).
-    gzipped: bytes | None = None
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + len(self.gzipped or b"") + ENTRY_OVERHEAD
-
-
-CacheKey = tuple[Any, ...]
-
-
-class ResponseCache:
-    """Answers of one content version, least recently used dropped first beyond `max_bytes`."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.version: int | None = None
-        self.size = 0
-        self.hits = 0
-        self.misses = 0
-        self._entries: OrderedDict[CacheKey, CachedAnswer] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, key: CacheKey, version: int) -> CachedAnswer | None:
-        if version != self.version:
-            self._start(version)
-        answer = self._entries.get(key)
-        if answer is None:
-            self.misses += 1
-            return None
-        self._entries.move_to_end(key)
-        self.hits += 1
-        return answer
-
-    def put(self, key: CacheKey, version: int, answer: CachedAnswer) -> None:
-        if self.version is not None and version < self.version:
-            return  # computed from an older version than the one now served: never reachable
-        if version != self.version:
-            self._start(version)
-        cost = answer.size
-        if cost > self.max_bytes:
-            return
-        previous = self._entries.pop(key, None)
-        if previous is not None:
-            self.size -= previous.size
-        self._entries[key] = answer
-        self.size += cost
-        while self.size > self.max_bytes:
-            _, dropped = self._entries.popitem(last=False)
-            self.size -= dropped.size
-
-    def _start(self, version: int) -> None:
-        # Versions only grow; a request that read an older one just finds nothing.
-        if self.version is None or version > self.version:
-            self._entries.clear()
-            self.size = 0
-            self.version = version
 
 
 @lru_cache(maxsize=DOCUMENT_CACHE_SIZE)
@@ -263,7 +183,7 @@ class HttpCaching:
         if answer is None or lookup.key is None or lookup.version is None:
             raise ValueError("replay needs a lookup that found an answer")
         self._remember(request.scope, lookup.key, lookup.version)
-        return self._respond(answer, _conditions(request))
+        return self._respond(answer, conditions_of(request))
 
     def finish(self, lookup: Lookup, request: Request, response: Response, *, succeeded: bool) -> Response:
         """Store a fresh answer when it may be cached; add the HTTP caching headers on GET."""
@@ -271,7 +191,7 @@ class HttpCaching:
             # This process wrote (or tried to): read the version again before the next answer.
             self.watch.forget()
             return response
-        conditions = _conditions(request)
+        conditions = conditions_of(request)
         if not (succeeded and response.status_code == 200 and lookup.anonymous):
             if conditions.reads_url:
                 response.headers["Cache-Control"] = NO_STORE
@@ -326,73 +246,3 @@ class _Prepared(Response):
         self.body = body
         self.background = None
         self.raw_headers = raw_headers
-
-
-@dataclass(frozen=True, slots=True)
-class Conditions:
-    """What of a request decides how a stored answer is sent."""
-
-    reads_url: bool  # GET or HEAD: ETag, Cache-Control, 304
-    if_none_match: str | None
-    accepts_gzip: bool  # as the app's GZipMiddleware decides it
-
-
-@dataclass(slots=True)
-class SeenHeaders:
-    """The headers of a request that its answer depends on, read in one pass."""
-
-    method: str
-    values: dict[bytes, bytes]
-
-    @property
-    def wants_body(self) -> bool:
-        """A POST whose small JSON body may identify it."""
-        length = self.values[b"content-length"]
-        return self.method == "POST" and length.isdigit() and int(length) <= KNOWN_BODY_LIMIT
-
-    def fingerprint(self, scope: Scope, body: bytes) -> tuple[Any, ...] | None:
-        values = self.values
-        where = (
-            scope.get("scheme"),
-            scope.get("root_path"),
-            values[b"host"],
-            values[b"accept"],
-            values[b"content-type"],
-        )
-        # Digests, not the bytes: remembered requests then take little memory whatever their size.
-        if self.method in ("GET", "HEAD"):
-            return ("GET", blake2b(scope["query_string"], digest_size=16).digest(), *where)
-        if not self.wants_body or not body.startswith(b"{"):  # a batch, or not JSON at all
-            return None
-        return ("POST", blake2b(body, digest_size=16).digest(), *where)
-
-    def conditions(self, scope: Scope) -> Conditions:
-        condition = self.values[b"if-none-match"]
-        return Conditions(
-            self.method in ("GET", "HEAD"),
-            condition.decode("latin-1") if condition else None,
-            b"gzip" in self.values[b"accept-encoding"],
-        )
-
-
-def scan_headers(scope: Scope) -> SeenHeaders | None:
-    """The headers that matter, or None when the request carries credentials (never cached)."""
-    values = dict.fromkeys(_SEEN_HEADERS, b"")
-    for name, value in scope["headers"]:
-        if name in values:
-            values[name] = value
-        elif name == b"authorization":
-            return None
-    method = scope["method"]
-    if method not in ("GET", "HEAD", "POST"):
-        return None
-    return SeenHeaders(method, values)
-
-
-def _conditions(request: Request) -> Conditions:
-    headers = request.headers
-    return Conditions(
-        request.method in ("GET", "HEAD"),
-        headers.get("if-none-match"),
-        "gzip" in headers.get("accept-encoding", ""),
-    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from content_api.http.cache import HttpCaching, scan_headers
+from content_api.http.cache import HttpCaching
+from content_api.http.known import scan_headers
 
 
 class KnownAnswers:

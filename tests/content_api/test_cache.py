@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
-from content_api.http.cache import CachedAnswer, HttpCaching, ResponseCache, operation_type
+from content_api.http.answers import CachedAnswer, ResponseCache
+from content_api.http.cache import HttpCaching, operation_type
 from content_api.http.etag import etag_for, none_match
 from content_api.services.publishing import unpublish_post
 from content_api.settings import Settings, SettingsError
