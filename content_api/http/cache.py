@@ -135,7 +135,8 @@ class HttpCaching:
         if answer is None:
             return None
         self.known_hits += 1
-        return self._respond(answer, seen.conditions(scope))
+        # A request known by its bytes is one operation, never part of a batch: it may go out gzipped.
+        return self._respond(answer, seen.conditions(scope), may_compress=True)
 
     def _remember(self, scope: Scope, key: CacheKey, version: int) -> None:
         fingerprint = scope.get(_FINGERPRINT)
@@ -183,7 +184,7 @@ class HttpCaching:
         if answer is None or lookup.key is None or lookup.version is None:
             raise ValueError("replay needs a lookup that found an answer")
         self._remember(request.scope, lookup.key, lookup.version)
-        return self._respond(answer, conditions_of(request))
+        return self._respond(answer, conditions_of(request), may_compress=False)
 
     def finish(self, lookup: Lookup, request: Request, response: Response, *, succeeded: bool) -> Response:
         """Store a fresh answer when it may be cached; add the HTTP caching headers on GET."""
@@ -199,7 +200,7 @@ class HttpCaching:
             return response
         body = bytes(response.body)
         storing = lookup.key is not None and lookup.version is not None
-        compress = len(body) >= GZIP_MINIMUM_SIZE and (storing or conditions.accepts_gzip)
+        compress = storing and len(body) >= GZIP_MINIMUM_SIZE
         answer = CachedAnswer(
             body,
             response.status_code,
@@ -210,13 +211,15 @@ class HttpCaching:
         if lookup.key is not None and lookup.version is not None:
             self.cache.put(lookup.key, lookup.version, answer)
             self._remember(request.scope, lookup.key, lookup.version)
-        fresh = self._respond(answer, conditions)
+        fresh = self._respond(answer, conditions, may_compress=False)
         for name, value in response.headers.items():
             if name not in fresh.headers:
                 fresh.headers[name] = value
         return fresh
 
-    def _respond(self, answer: CachedAnswer, conditions: Conditions) -> Response:
+    def _respond(self, answer: CachedAnswer, conditions: Conditions, *, may_compress: bool) -> Response:
+        """The answer as a response; gzipped only when `may_compress` (the endpoint's responses may
+        become part of a batch, and the app's GZipMiddleware compresses those on the way out)."""
         vary = _VARY_URL if conditions.reads_url else _VARY_BODY
         if len(answer.body) >= GZIP_MINIMUM_SIZE:
             vary += b", Accept-Encoding"
@@ -226,7 +229,7 @@ class HttpCaching:
             return _Prepared(304, b"", [(b"etag", etag), (b"cache-control", public), (b"vary", vary)])
         body = answer.body
         headers = [(b"content-type", answer.content_type.encode())]
-        if answer.gzipped is not None and conditions.accepts_gzip:
+        if may_compress and answer.gzipped is not None and conditions.accepts_gzip:
             # The app's GZipMiddleware passes an encoded answer through as it is.
             body = answer.gzipped
             headers.append((b"content-encoding", b"gzip"))

@@ -430,3 +430,18 @@ def test_cache_settings_come_from_the_environment_and_bad_values_are_refused() -
         Settings.from_env({**env, "CONTENT_API_RESPONSE_CACHE_MB": "lots"})
     with pytest.raises(SettingsError, match="CONTENT_API_HTTP_MAX_AGE must be a whole number of seconds"):
         Settings.from_env({**env, "CONTENT_API_HTTP_MAX_AGE": "-1"})
+
+
+def test_a_batch_of_cached_answers_is_one_json_array_also_for_gzip_clients(
+    client: TestClient, site: Site
+) -> None:
+    query = "{ posts(first: 20) { edges { cursor node { id slug title summary bodyHtml publishedAt } } } }"
+    batch = [{"query": query}, {"query": POST, "variables": {"slug": "winter-appeal"}}]
+    headers = {"Accept": GRAPHQL_JSON, "Accept-Encoding": "gzip"}
+    single = client.post("/graphql", json=batch[0], headers=headers)  # stored, gzipped form included
+    assert single.headers["content-encoding"] == "gzip"
+    for _ in range(2):
+        answer = client.post("/graphql", json=batch, headers=headers)
+        parts = answer.json()
+        assert [part["data"] is not None for part in parts] == [True, True]
+        assert parts[0] == single.json()
