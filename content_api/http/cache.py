@@ -221,8 +221,8 @@ class HttpCaching:
         """The answer as a response; gzipped only when `may_compress` (the endpoint's responses may
         become part of a batch, and the app's GZipMiddleware compresses those on the way out)."""
         vary = _VARY_URL if conditions.reads_url else _VARY_BODY
-        if len(answer.body) >= GZIP_MINIMUM_SIZE:
-            vary += b", Accept-Encoding"
+        if may_compress and len(answer.body) >= GZIP_MINIMUM_SIZE:
+            vary += b", Accept-Encoding"  # (on the endpoint's answers, GZipMiddleware adds it)
         public = self._public_cache_control
         if conditions.reads_url and none_match(conditions.if_none_match, answer.etag):
             etag = answer.etag.encode()
