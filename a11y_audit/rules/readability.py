@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from bs4 import Tag
 
@@ -121,7 +122,7 @@ class Locator:
 
     def locate(self, text: str, first: int) -> tuple[int, int]:
         """(line, column) of the start of a sentence; the block's line when it cannot be found."""
-        words = _WORD.findall(text)
+        words = [match.group() for match in islice(_WORD.finditer(text), 3)]  # only the first three are used
         probes = [" ".join(words[:n]) for n in (3, 2) if len(words) >= n]
         if words and len(words[0]) >= 4:
             probes.append(words[0])
