@@ -132,3 +132,22 @@ def test_file_report_serialises_metrics_and_rule_results() -> None:
     data = report.to_dict()
     assert data["rules"] == {"failed": [], "needs_review": [], "passed": []}
     assert data["counts"] == {"info": 0, "warning": 0, "error": 0}
+
+
+def test_audit_pauses_the_garbage_collector_only_while_it_runs() -> None:
+    import gc
+
+    from a11y_audit import AuditInputError, audit_source
+
+    assert gc.isenabled()
+    audit_source("# Title\n\nSome text.\n")
+    assert gc.isenabled()
+    with pytest.raises(AuditInputError):
+        audit_source("---\ntitle: [unclosed\n---\nBody\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        audit_source("Some text.\n")
+        assert not gc.isenabled()  # the caller turned it off; the audit leaves it so
+    finally:
+        gc.enable()
