@@ -82,8 +82,10 @@ def audit_source(
 ) -> FileReport:
     """Audit one post given as text (Markdown or HTML, with optional front matter)."""
     with _collector_paused():
-        doc = parse_source(text, format=format, path=path, base_dir=base_dir)
-        return audit_document(doc, config=config, people=people)
+        # No local name for the document: it is freed before the collector resumes (see below).
+        return audit_document(
+            parse_source(text, format=format, path=path, base_dir=base_dir), config=config, people=people
+        )
 
 
 def audit_file(path: str | Path, *, config: Config | None = None, people: Any = None) -> FileReport:
@@ -99,7 +101,9 @@ def _collector_paused() -> Iterator[None]:
     A post allocates tens of thousands of objects (its tree, sentences, findings), which set off dozens of
     collections that each walk the live tree again; about a tenth of the audit's time went there. Paused, the
     post's garbage (the tree's parent and child links are cycles) goes in one collection soon after. Only
-    the caller that paused it resumes it, so nested or concurrent audits never leave it off.
+    the caller that paused it resumes it, so nested or concurrent audits never leave it off. The callers
+    drop the document before resuming, so that collection meets only the tree's cycles, not the whole live
+    analysis.
     """
     if not gc.isenabled():
         yield
