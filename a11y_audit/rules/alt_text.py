@@ -36,6 +36,9 @@ IMAGE_EXTENSIONS = (
 _FILE_NAME = re.compile(r"^[^\s/\\]+\.(?:" + "|".join(IMAGE_EXTENSIONS) + r")$", re.I)
 _PATH = re.compile(r"^(?:[a-z]:)?[\w.-]*[/\\][^\s]*\.(?:" + "|".join(IMAGE_EXTENSIONS) + r")$", re.I)
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+# A file stem that reads as machine-made: an underscore, a digit, or two hyphens ("img_2041", "a-b-c").
+_MACHINE_STEM = re.compile(r"[_\d]|-.*-")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _DIMENSIONS = re.compile(r"\b\d{2,6}\s*[x×]\s*\d{2,6}\b", re.I)
 _CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dcim|pxl|photo|image|screenshot)[_-]?\d{3,}", re.I)
 _PLACEHOLDER_SET = frozenset(
@@ -370,7 +373,7 @@ def alt_is_file_name(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if not is_file and name:
             folded = alt.casefold()
             is_file = folded == name.casefold() or (
-                folded == stem.casefold() and " " not in alt and bool(re.search(r"[_\d]|-.*-", stem))
+                folded == stem.casefold() and " " not in alt and _MACHINE_STEM.search(stem) is not None
             )
         if is_file or _CAMERA_NAME.match(alt):
             yield ctx.report(image.where, "Alt text is a file name, not a description")
@@ -395,7 +398,7 @@ def alt_is_dimensions(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if match is None:
             continue
         rest = _DIMENSIONS.sub(" ", image.alt)
-        words = re.findall(r"[^\W\d_]+", rest)
+        words = _LETTERS.findall(rest)
         if len(words) <= 2:
             yield ctx.report(image.where, "Alt text gives the image size, not what it shows")
 

@@ -172,13 +172,16 @@ _LABEL_ROLES = frozenset(
 _IMPLICIT_LABEL_ROLES = {"a": "link", "button": "button", "summary": "button", "option": "option"}
 _PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
+_JOINING_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
+_ABBREVIATION_DOT = re.compile(r"(?<=\w)\.(?=\s|$)")
+_NOT_WORD_OR_MARK = re.compile(r"[^\w\u2024]+|_")
 
 
 def _words(text: str) -> list[str]:
     """Lower-case words; hyphens join ("non-standard" = "nonstandard"), a final '.' marks an abbreviation."""
-    text = re.sub(r"(?<=\w)[-‐‑](?=\w)", "", text.casefold())
-    text = re.sub(r"(?<=\w)\.(?=\s|$)", "\u2024 ", text)  # keep "ave." distinguishable from "ave"
-    return [w for w in re.sub(r"[^\w\u2024]+|_", " ", text).split() if w != "\u2024"]
+    text = _JOINING_HYPHEN.sub("", text.casefold())
+    text = _ABBREVIATION_DOT.sub("\u2024 ", text)  # keep "ave." distinguishable from "ave"
+    return [w for w in _NOT_WORD_OR_MARK.sub(" ", text).split() if w != "\u2024"]
 
 
 def _same_word(name_word: str, shown_word: str) -> bool:

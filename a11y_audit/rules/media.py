@@ -32,6 +32,7 @@ from ..model import Finding
 from ..registry import rule
 
 _CACHE_ATTR = "_a11y_media"
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 
 # Small self-contained examples (data: URIs, so the examples run anywhere).
 _FLASHING_GIF = (
@@ -107,8 +108,8 @@ def _not_displayed(el: Tag) -> bool:
     while node is not None and node.name not in ("[document]", "body"):
         if node.has_attr("hidden") or node.name in ("template", "noscript"):
             return True
-        style = attr(node, "style") or ""
-        if re.search(r"display\s*:\s*none", style, re.I):
+        style = attr(node, "style")
+        if style and _DISPLAY_NONE.search(style):
             return True
         node = node.parent
     return False
