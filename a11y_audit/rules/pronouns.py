@@ -500,6 +500,18 @@ def pronoun_for_person_without_pronouns(doc: Document, ctx: RuleContext) -> Iter
             )
 
 
+def _may_say_preferred(text: str) -> bool:
+    """A quick test that lets most texts skip the case-insensitive `_PREFERRED` scan.
+
+    Of the letters of "preferred" and "chosen", case-insensitive matching pairs only "s" with a character
+    other than its capital: the long s, which `lower()` keeps, so it is folded here.
+    """
+    lowered = text.lower()
+    if "ſ" in lowered:
+        lowered = lowered.replace("ſ", "s")
+    return "preferred" in lowered or "chosen" in lowered
+
+
 @rule(
     id="PRN004",
     name="preferred-pronouns",
@@ -517,6 +529,8 @@ def pronoun_for_person_without_pronouns(doc: Document, ctx: RuleContext) -> Iter
 def preferred_pronouns(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     analysis = analyse(doc, _people(ctx))
     for unit in analysis.units:
+        if not _may_say_preferred(unit.text):
+            continue
         for match in _PREFERRED.finditer(unit.text):
             quoted = unit.in_quote(match.start())
             yield _report(

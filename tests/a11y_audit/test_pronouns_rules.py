@@ -246,3 +246,8 @@ def test_documented_examples(rule) -> None:  # type: ignore[no-untyped-def]
         assert any(f.rule == rule.id for f in audit_source(bad, config=config).findings), bad
     for good in rule.good:
         assert audit_source(good, config=config).findings == [], good
+
+
+def test_preferred_pronouns_in_any_case_even_with_a_long_s() -> None:
+    report = check("Add your PREFERRED Pronouns. Their CHOſEN pronouns too.\n\nA chose new pronouns.\n")
+    assert found(report) == [("PRN004", Severity.WARNING, 1), ("PRN004", Severity.WARNING, 1)]
