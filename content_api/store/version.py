@@ -61,6 +61,7 @@ class ContentVersionWatch:
         self.max_age = max_age
         self._version: int | None = None
         self._read_at = float("-inf")
+        self._forgotten_at = float("-inf")
         self._refreshing: asyncio.Future[None] | None = None
         self._sqlite: Any = None  # a DBAPI connection kept for version reads (SQLite files only)
         self.reads = 0
@@ -84,6 +85,7 @@ class ContentVersionWatch:
     def forget(self) -> None:
         """Read the version again on the next request (this process has just written)."""
         self._read_at = float("-inf")
+        self._forgotten_at = time.monotonic()
 
     def close(self) -> None:
         if self._sqlite is not None:
@@ -112,7 +114,8 @@ class ContentVersionWatch:
         started = time.monotonic()
         try:
             self._version = await run_in_threadpool(read)
-            self._read_at = started
+            # A read that began before this process's latest write may not show it: use it once only.
+            self._read_at = started if started > self._forgotten_at else float("-inf")
             self.reads += 1
         except SQLAlchemyError as error:
             log.warning("cannot read the content version: %s", error)

@@ -36,7 +36,8 @@ def _mutate(base_url: str, query: str, variables: dict[str, str], token: str) ->
         headers={**ACCEPT, "Authorization": f"Bearer {token}"},
         timeout=60,
     )
-    data: dict[str, object] = answer.json()["data"]
+    data = answer.json().get("data")
+    assert isinstance(data, dict), answer.text[:500]
     return data
 
 
