@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -329,10 +329,24 @@ def _filter_conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _after_condition(order: PostOrder, has_after: bool) -> list[ColumnElement[bool]]:
+# Where posts without a published date (drafts, in a preview scope) sort: after every dated post in
+# ascending order, before them in descending order, so newest-first previews open with the drafts.
+UNDATED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _position(scope: PostScope) -> ColumnElement[Any]:
+    """The date a post sorts by. Published posts always have a date, so the public scope sorts by the
+    indexed column itself; wider scopes put undated posts at `UNDATED` so keyset pagination never
+    compares with NULL."""
+    if scope.statuses == PUBLIC.statuses:
+        return posts.c.published_at
+    return func.coalesce(posts.c.published_at, literal(UNDATED, type_=posts.c.published_at.type))
+
+
+def _after_condition(scope: PostScope, order: PostOrder, has_after: bool) -> list[ColumnElement[bool]]:
     if not has_after:
         return []
-    position = tuple_(posts.c.published_at, posts.c.id)
+    position = tuple_(_position(scope), posts.c.id)
     target = tuple_(
         bindparam("after_published_at", type_=posts.c.published_at.type),
         bindparam("after_id", type_=Integer()),
@@ -343,13 +357,15 @@ def _after_condition(order: PostOrder, has_after: bool) -> list[ColumnElement[bo
 def _after_params(after: PostKey | None) -> dict[str, Any]:
     if after is None:
         return {}
-    return {"after_published_at": after.published_at, "after_id": after.id}
+    published_at = after.published_at if after.published_at is not None else UNDATED
+    return {"after_published_at": published_at, "after_id": after.id}
 
 
-def _order_by(order: PostOrder) -> tuple[Any, Any]:
+def _order_by(scope: PostScope, order: PostOrder) -> tuple[Any, Any]:
+    position = _position(scope)
     if order is PostOrder.PUBLISHED_DESC:
-        return posts.c.published_at.desc(), posts.c.id.desc()
-    return posts.c.published_at.asc(), posts.c.id.asc()
+        return position.desc(), posts.c.id.desc()
+    return position.asc(), posts.c.id.asc()
 
 
 @cache
@@ -358,8 +374,8 @@ def _post_page_statement(
 ) -> Select[Any]:
     return (
         select(*_POST_COLUMNS)
-        .where(scope.visible(), *_filter_conditions(shape), *_after_condition(order, has_after))
-        .order_by(*_order_by(order))
+        .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
+        .order_by(*_order_by(scope, order))
         .limit(bindparam("limit", type_=Integer()))
     )
 
@@ -420,11 +436,13 @@ def post_pages_by_parent(
         select(
             *_POST_COLUMNS,
             parent.label("parent_id"),
-            func.row_number().over(partition_by=parent, order_by=_order_by(order)).label("position"),
+            func.row_number().over(partition_by=parent, order_by=_order_by(scope, order)).label("position"),
         )
         .select_from(posts.join(table, table.c.post_id == posts.c.id))
         .where(
-            scope.visible(), parent.in_(sorted(set(parent_ids))), *_after_condition(order, after is not None)
+            scope.visible(),
+            parent.in_(sorted(set(parent_ids))),
+            *_after_condition(scope, order, after is not None),
         )
         .subquery()
     )

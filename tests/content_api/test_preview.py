@@ -73,3 +73,33 @@ def test_preview_sees_drafts_everywhere_and_nobody_else_does(engine: Engine, tmp
         assert gql(client, audit, key=writer)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     with engine.connect() as conn:
         assert conn.execute(posts.select().where(posts.c.slug == "gone")).first() is not None
+
+
+PAGE = """query($after: String, $order: PostOrder) {
+  posts(first: 1, after: $after, order: $order) {
+    totalCount edges { cursor node { slug } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+def test_preview_pages_through_undated_drafts_in_both_orders(engine: Engine, tmp_path: Path):
+    seed(engine, tmp_path / "site")
+    with write_engine(engine).begin() as conn:
+        for slug in ("draft-one", "draft-two"):  # drafts have no published date
+            create_post(conn, PostFields(title=slug, slug=slug, body_source=GOOD_BODY, lang="en-GB"))
+    preview = token(engine, "read:drafts")
+    with api(engine) as client:
+        for order in ("PUBLISHED_DESC", "PUBLISHED_ASC"):
+            seen: list[str] = []
+            after = None
+            while True:
+                page = gql(client, PAGE, {"after": after, "order": order}, preview)["data"]["posts"]
+                seen += [edge["node"]["slug"] for edge in page["edges"]]
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            assert len(seen) == len(set(seen)) == page["totalCount"]
+            assert {"draft-one", "draft-two"} <= set(seen)
+            # Undated drafts come first when newest come first, and last the other way round.
+            undated = seen[:2] if order == "PUBLISHED_DESC" else seen[-2:]
+            assert set(undated) == {"draft-one", "draft-two"}
