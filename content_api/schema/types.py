@@ -137,6 +137,16 @@ class PostOrder(Enum):
         return store.PostOrder[self.name]
 
 
+async def _load_image(info: Info, image_id: int | None, alt: str | None, caption: str | None) -> Image | None:
+    """The image with this id through the request's loader, with the alt and caption its user gives it."""
+    if image_id is None:
+        return None
+    image = await info.context.loaders.image_by_id.load(image_id)
+    if image is None:
+        return None
+    return Image.build(info, image, alt, caption)
+
+
 @strawberry.type(description="A published news post.")
 class Post(Node):
     slug: str
@@ -166,12 +176,10 @@ class Post(Node):
 
     @strawberry.field
     async def feature_image(self, info: Info) -> Image | None:
-        if self.record.feature_image_id is None:
-            return None
-        image = await info.context.loaders.image_by_id.load(self.record.feature_image_id)
-        if image is None:
-            return None
-        return Image.build(info, image, self.record.feature_image_alt, self.record.feature_image_caption)
+        record = self.record
+        return await _load_image(
+            info, record.feature_image_id, record.feature_image_alt, record.feature_image_caption
+        )
 
     @strawberry.field(description="The authors, in byline order.")
     async def authors(self, info: Info) -> list[Person]:
@@ -316,12 +324,7 @@ class Person(Node):
 
     @strawberry.field
     async def avatar(self, info: Info) -> Image | None:
-        if self.record.avatar_image_id is None:
-            return None
-        image = await info.context.loaders.image_by_id.load(self.record.avatar_image_id)
-        if image is None:
-            return None
-        return Image.build(info, image, self.record.avatar_alt, None)
+        return await _load_image(info, self.record.avatar_image_id, self.record.avatar_alt, None)
 
     @strawberry.field(description="Posts this person wrote, newest first.")
     async def posts(
