@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from content_api.content.demo import load_demo
 from content_api.services import publishing
-from content_api.store.db import make_engine, migrate
+from content_api.services.demo import load_demo_site
+from content_api.store.db import make_engine
 from content_api.store.tables import posts
 from content_api.store.writes import find_post
 
@@ -31,8 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}")
-        migrate(engine)
-        load_demo(engine)
+        load_demo_site(engine)
         config = publishing.site_config()
         with engine.connect() as conn:
             slugs = [slug for (slug,) in conn.execute(posts.select().with_only_columns(posts.c.slug))]
