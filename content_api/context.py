@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
+from strawberry.dataloader import DataLoader
 
 from content_api.schema.editorial import EditorialLoaders
-from content_api.schema.loaders import Loaders
+from content_api.schema.loaders import LoaderFactory, Loaders
 from content_api.services.auth import ANONYMOUS, Principal
 from content_api.store.queries import PostScope
 
 T = TypeVar("T")
+
+
+class Database(Protocol):
+    async def run(self, work: Callable[[Connection], T]) -> T: ...
 
 
 class RequestDatabase:
@@ -41,11 +46,25 @@ class RequestDatabase:
         return self._call(work)
 
 
+class HeldConnection:
+    """Runs the store calls of one request on one connection held for the whole request.
+
+    Used by compiled plans (`content_api.schema.plans`), which never wait on anything while they run:
+    every call completes at once, and all of a request's statements share one snapshot.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        return work(self._conn)
+
+
 @dataclass(slots=True)
 class Context:
     """Built fresh for every GraphQL request; nothing in it outlives the request."""
 
-    db: RequestDatabase
+    db: Database
     scope: PostScope
     loaders: Loaders
     # Base of absolute image URLs, without a trailing slash ("https://news.example.org").
@@ -57,15 +76,24 @@ class Context:
 
     @classmethod
     def create(
-        cls, engine: Engine, scope: PostScope, image_base_url: str, principal: Principal = ANONYMOUS
+        cls,
+        engine: Engine,
+        scope: PostScope,
+        image_base_url: str,
+        principal: Principal = ANONYMOUS,
+        *,
+        db: Database | None = None,
+        loader: LoaderFactory = DataLoader,
     ) -> Context:
-        db = RequestDatabase(engine)
+        """A context reading through `db` (by default a connection per store call) with `loader`s."""
+        if db is None:
+            db = RequestDatabase(engine)
         return cls(
             db=db,
             scope=scope,
-            loaders=Loaders(db.run, scope),
+            loaders=Loaders(db.run, scope, loader),
             image_base_url=image_base_url,
             principal=principal,
             engine=engine,
-            editorial=EditorialLoaders(db.run),
+            editorial=EditorialLoaders(db.run, loader),
         )

@@ -20,6 +20,7 @@ IMAGE_MAX_AGE_ENV = "CONTENT_API_IMAGE_MAX_AGE"
 RESPONSE_CACHE_MB_ENV = "CONTENT_API_RESPONSE_CACHE_MB"
 HTTP_MAX_AGE_ENV = "CONTENT_API_HTTP_MAX_AGE"
 HTTP_STALE_ENV = "CONTENT_API_HTTP_STALE_WHILE_REVALIDATE"
+COMPILED_PLANS_ENV = "CONTENT_API_COMPILED_PLANS"
 
 DEFAULT_IMAGE_MAX_AGE = 3600
 DEFAULT_RESPONSE_CACHE_MB = 64
@@ -52,6 +53,9 @@ class Settings:
     # may serve it while revalidating in the background.
     http_max_age: int = 0
     http_stale_while_revalidate: int = 0
+    # Answer read queries through compiled plans (content_api/schema/plans.py) rather than
+    # graphql-core's executor; the answers are the same, only faster. Off is for comparison.
+    compiled_plans: bool = True
     # Query limits, rate limiting, timeouts and persisted queries (content_api/http/limits.py).
     limits: Limits = field(default_factory=Limits)
 
@@ -69,6 +73,7 @@ class Settings:
             response_cache_mb=_non_negative_int(env, RESPONSE_CACHE_MB_ENV, DEFAULT_RESPONSE_CACHE_MB, "MiB"),
             http_max_age=_non_negative_int(env, HTTP_MAX_AGE_ENV, 0),
             http_stale_while_revalidate=_non_negative_int(env, HTTP_STALE_ENV, 0),
+            compiled_plans=_flag(env, COMPILED_PLANS_ENV, default=True),
             limits=Limits.from_env(env),
         )
 
@@ -83,12 +88,15 @@ class Settings:
             RESPONSE_CACHE_MB_ENV: str(self.response_cache_mb),
             HTTP_MAX_AGE_ENV: str(self.http_max_age),
             HTTP_STALE_ENV: str(self.http_stale_while_revalidate),
+            COMPILED_PLANS_ENV: "1" if self.compiled_plans else "0",
             **self.limits.to_env(),
         }
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
+def _flag(env: Mapping[str, str], name: str, *, default: bool = False) -> bool:
     raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in _TRUE:
         return True
     if raw in _FALSE:

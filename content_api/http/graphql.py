@@ -29,6 +29,7 @@ from content_api.http.cache import HttpCaching
 from content_api.http.errors import PAYLOAD_TOO_LARGE, Rejection, database_unavailable, is_database_outage
 from content_api.http.guard import RequestGuard
 from content_api.http.negotiation import JSON, accepts_html, choose_media_type
+from content_api.http.planned import PlannedReads
 from content_api.schema.errors import Stage, format_error, is_expected
 from content_api.schema.permissions import scope_for_request
 from content_api.schema.schema import ContentSchema
@@ -75,6 +76,12 @@ class GraphQLEndpoint:
         self.caching = HttpCaching(engine, settings)
         # Limits, persisted queries, timeouts and database faults (content_api/http/guard.py).
         self.guard = RequestGuard(schema._schema, engine, settings.limits, dev_mode=settings.dev_mode)
+        # Read queries through compiled plans, graphql-core for everything else (content_api/http/planned.py).
+        self.planned = (
+            PlannedReads(schema._schema, engine, settings.limits.query_timeout)
+            if settings.compiled_plans
+            else None
+        )
 
     async def handle(self, request: Request) -> Response:
         known = await self.caching.replay_known(request)
@@ -191,6 +198,18 @@ class GraphQLEndpoint:
         )
         if lookup.answer is not None:
             return self.caching.replay(lookup, request)
+        if self.planned is not None:
+            data = await self.planned.answer(
+                params.query,
+                params.operation_name,
+                params.variables,
+                scope=scope,
+                image_base_url=base_url,
+                principal=principal,
+            )
+            if data is not None:
+                response = _json_response({"data": data}, 200, media_type)
+                return self.caching.finish(lookup, request, response, succeeded=True)
         context = Context.create(self.engine, scope, base_url, principal)
         try:
             result = await self.guard.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -78,5 +78,15 @@ async def run_with_deadline(work: Awaitable[T], seconds: float) -> T:
         return await asyncio.wait_for(work, seconds)
     except TimeoutError:
         raise query_timeout(seconds) from None
+    finally:
+        _deadline.reset(token)
+
+
+def run_sync_with_deadline(work: Callable[[], T], seconds: float) -> T:
+    """Call `work` (which never awaits) with the request's deadline set, so that SQLite interrupts a
+    statement still running when it passes and PostgreSQL's `statement_timeout` applies."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        return work()
     finally:
         _deadline.reset(token)

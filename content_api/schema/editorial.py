@@ -19,6 +19,7 @@ from strawberry.dataloader import DataLoader
 
 from content_api.schema.access import require
 from content_api.schema.audit_types import AuditReport
+from content_api.schema.loaders import Loader, LoaderFactory
 from content_api.store.audits import StoredReport, latest_reports
 from content_api.store.keys import READ_DRAFTS
 from content_api.store.tables import posts
@@ -50,10 +51,10 @@ def _states(conn: Connection, ids: Sequence[int]) -> dict[int, EditorialState]:
 class EditorialLoaders:
     """The loaders behind `Post.status`, `Post.version`, `Post.scheduledAt` and `Post.audit`."""
 
-    def __init__(self, run: Run) -> None:
+    def __init__(self, run: Run, loader: LoaderFactory = DataLoader) -> None:
         self._run = run
-        self.state = DataLoader[int, EditorialState | None](self._load_states)
-        self.report = DataLoader[int, StoredReport | None](self._load_reports)
+        self.state: Loader[int, EditorialState | None] = loader(self._load_states)
+        self.report: Loader[int, StoredReport | None] = loader(self._load_reports)
 
     async def _load_states(self, ids: Sequence[int]) -> list[EditorialState | None]:
         found = await self._run(lambda conn: _states(conn, ids))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
@@ -31,6 +31,20 @@ from content_api.store.queries import (
 from content_api.store.related import RelatedEntry
 
 Run = Callable[[Callable[[Connection], Any]], Awaitable[Any]]
+K = TypeVar("K", contravariant=True)
+V = TypeVar("V")
+
+
+class Loader(Protocol[K, V]):
+    """What resolvers use of a loader: Strawberry's DataLoader, or a `waves.WaveLoader`."""
+
+    def load(self, key: K) -> Awaitable[V]: ...
+
+    def load_many(self, keys: Sequence[K]) -> Awaitable[list[V]]: ...
+
+
+# Builds one loader from its batch function; `DataLoader` under asyncio.
+LoaderFactory = Callable[[Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +61,21 @@ class ParentPostsKey:
 class Loaders:
     """All loaders of one request, reading through `run` with the reader's `scope`."""
 
-    def __init__(self, run: Run, scope: PostScope) -> None:
+    def __init__(self, run: Run, scope: PostScope, loader: LoaderFactory = DataLoader) -> None:
         self._run = run
         self._scope = scope
-        self.post_by_id = DataLoader[int, PostRecord | None](self._posts_by_id)
-        self.post_by_slug = DataLoader[str, PostRecord | None](self._posts_by_slug)
-        self.person_by_id = DataLoader[int, PersonRecord | None](self._people_by_id)
-        self.person_by_slug = DataLoader[str, PersonRecord | None](self._people_by_slug)
-        self.tag_by_id = DataLoader[int, TagRecord | None](self._tags_by_id)
-        self.image_by_id = DataLoader[int, ImageRecord | None](self._images_by_id)
-        self.authors_of_post = DataLoader[int, list[PersonRecord]](self._authors_of_posts)
-        self.people_of_post = DataLoader[int, list[PersonRecord]](self._people_of_posts)
-        self.tags_of_post = DataLoader[int, list[TagRecord]](self._tags_of_posts)
-        self.posts_of_parent = DataLoader[ParentPostsKey, list[PostRecord]](self._posts_of_parents)
-        self.post_count_of_parent = DataLoader[tuple[PostLink, int], int](self._post_counts_of_parents)
-        self.related_of_post = DataLoader[tuple[int, int], list[RelatedEntry]](self._related_of_posts)
+        self.post_by_id: Loader[int, PostRecord | None] = loader(self._posts_by_id)
+        self.post_by_slug: Loader[str, PostRecord | None] = loader(self._posts_by_slug)
+        self.person_by_id: Loader[int, PersonRecord | None] = loader(self._people_by_id)
+        self.person_by_slug: Loader[str, PersonRecord | None] = loader(self._people_by_slug)
+        self.tag_by_id: Loader[int, TagRecord | None] = loader(self._tags_by_id)
+        self.image_by_id: Loader[int, ImageRecord | None] = loader(self._images_by_id)
+        self.authors_of_post: Loader[int, list[PersonRecord]] = loader(self._authors_of_posts)
+        self.people_of_post: Loader[int, list[PersonRecord]] = loader(self._people_of_posts)
+        self.tags_of_post: Loader[int, list[TagRecord]] = loader(self._tags_of_posts)
+        self.posts_of_parent: Loader[ParentPostsKey, list[PostRecord]] = loader(self._posts_of_parents)
+        self.post_count_of_parent: Loader[tuple[PostLink, int], int] = loader(self._post_counts_of_parents)
+        self.related_of_post: Loader[tuple[int, int], list[RelatedEntry]] = loader(self._related_of_posts)
 
     async def _posts_by_id(self, ids: Sequence[int]) -> list[PostRecord | None]:
         found = await self._run(lambda conn: store.posts_by_ids(conn, self._scope, ids))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from content_api.app import create_app
 from content_api.http import graphql as graphql_module
 from content_api.http.limits import Limits
+from content_api.schema import plans
 from content_api.schema.schema import schema
 from content_api.settings import Settings
 from tests.content_api.limits_helpers import ServerTimer, json_body, site_engine
@@ -95,7 +96,7 @@ def timer(engine: Engine) -> ServerTimer:
 
 @pytest.fixture
 def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every call into the schema's executor or into building a request context, by name."""
+    """Every call into the schema's executor, a compiled plan or building a request context, by name."""
     calls: list[str] = []
     original_execute = schema.execute
     original_context = graphql_module.Context.create
@@ -108,15 +109,21 @@ def executions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append("context")
         return original_context(*args, **kwargs)
 
+    def spy_plan(*args: Any, **kwargs: Any) -> Any:
+        calls.append("plan")
+        return original_plan(*args, **kwargs)
+
+    original_plan = plans.Plan.execute
     monkeypatch.setattr(schema, "execute", spy_execute)
     monkeypatch.setattr(graphql_module.Context, "create", spy_context)
+    monkeypatch.setattr(plans.Plan, "execute", spy_plan)
     return calls
 
 
 def test_the_spies_see_a_query_that_runs(timer: ServerTimer, executions: list[str]) -> None:
     status, body, _ = timer.post(json_body("{ tags { slug } }"))
     assert status == 200 and b"food-bank" in body
-    assert executions == ["context", "execute"]
+    assert executions == ["context", "plan"]
 
 
 @pytest.mark.parametrize("name", list(ABUSIVE))

@@ -22,7 +22,8 @@ __all__ = ["site"]
 def uncached_client(engine: Engine) -> Iterator[TestClient]:
     """A client of an app without the response cache, so every request reaches the schema."""
     url = engine.url.render_as_string(hide_password=False)
-    settings = Settings(database_url=url, response_cache_mb=0)
+    # Compiled plans keep their own cache (tests/content_api/test_plans.py); this is graphql-core's path.
+    settings = Settings(database_url=url, response_cache_mb=0, compiled_plans=False)
     with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
         yield test_client
 

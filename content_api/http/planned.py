@@ -1,0 +1,84 @@
+"""Read queries answered through compiled plans (`content_api.schema.plans`), when a plan covers them.
+
+A plan runs on one connection held for the request, synchronously: inline on the event loop for SQLite
+(whose calls are in-process and short, as everywhere in the server), in one worker thread for
+PostgreSQL (one hop per request instead of one per statement). The query timeout applies as it does
+to graphql-core's execution. Whenever a plan cannot finish cleanly (a resolver raised, a value broke
+a non-null type) the answer is None, and the endpoint runs the request through graphql-core, which
+produces the errors exactly as it always has. A database that cannot be reached, or a statement cut
+short at the deadline, is answered at once as graphql-core's path answers it (503
+DATABASE_UNAVAILABLE, 504 QUERY_TIMEOUT), rather than by waiting on the database a second time.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+from typing import Any
+
+from graphql import GraphQLSchema
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
+
+from content_api.context import Context, HeldConnection
+from content_api.http.errors import database_unavailable, is_database_outage
+from content_api.http.timeouts import query_timeout, run_sync_with_deadline
+from content_api.schema.plans import PlanAbandoned, PlanCache
+from content_api.schema.waves import Waves
+from content_api.services.auth import Principal
+from content_api.store.queries import PostScope
+
+
+class PlannedReads:
+    """Compiled plans of one app, and how they run."""
+
+    def __init__(self, schema: GraphQLSchema, engine: Engine, query_timeout: float) -> None:
+        self.plans = PlanCache(schema)
+        self._engine = engine
+        self._offload = engine.dialect.name != "sqlite"
+        self._timeout = query_timeout
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        *,
+        scope: PostScope,
+        image_base_url: str,
+        principal: Principal,
+    ) -> dict[str, Any] | None:
+        """The `data` of the answer, or None when graphql-core must answer this request.
+
+        Raises the `Rejection` of a database outage or a timeout.
+        """
+        plan = self.plans.get(query, operation_name)
+        if plan is None:
+            return None
+
+        def work() -> dict[str, Any]:
+            with self._engine.connect() as conn:
+                waves = Waves()
+                context = Context.create(
+                    self._engine,
+                    scope,
+                    image_base_url,
+                    principal,
+                    db=HeldConnection(conn),
+                    loader=waves.loader,
+                )
+                return plan.execute(context, waves, variables)
+
+        call = partial(run_sync_with_deadline, work, self._timeout)
+        started = time.monotonic()
+        try:
+            return await run_in_threadpool(call) if self._offload else call()
+        except (PlanAbandoned, DBAPIError) as error:
+            cause = error.__cause__ if isinstance(error, PlanAbandoned) else error
+            if is_database_outage(cause):
+                # SQLite reports a statement interrupted at the deadline like an outage.
+                if time.monotonic() - started >= self._timeout:
+                    raise query_timeout(self._timeout) from None
+                raise database_unavailable() from None
+            return None

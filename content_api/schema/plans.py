@@ -1,0 +1,404 @@
+"""Compiled plans: read queries answered without graphql-core's executor.
+
+A front end sends the same few queries all day. For each distinct document (and operation name) this
+module works out once, ahead of any request, what graphql-core would otherwise work out for every
+field of every request: which fields each selection set collects (fragments and aliases merged), how
+each field gets its value (an attribute of the object, or the schema's own resolver), how it is
+completed (leaf serialisers, lists, nested objects, non-null checks) and which arguments are fixed.
+Running a plan then costs a loop over prepared steps per object.
+
+Nothing about the answers is written twice: a plan calls the same Strawberry resolvers with the same
+converted arguments, the same loaders batch the same store calls, and leaves go through the same
+scalar and enum serialisers graphql-core uses. Only the scheduling differs: resolvers run in
+`waves.Waves` instead of asyncio tasks, with every store call made synchronously on one connection.
+
+What a plan does not cover it refuses up front (`compile_plan` returns None): mutations and
+subscriptions, documents that do not validate, `@skip`/`@include` and other directives, introspection
+beyond `__typename`, fields of interface or union type. And when anything goes wrong while a plan
+runs (a resolver raises, a non-null field is null, variables do not coerce, a resolver waits on
+something other than a loader) `execute` raises `PlanAbandoned`; the caller then runs the request
+through graphql-core, which produces the answer with its errors exactly as before. Reads have no side
+effects, so running a request twice changes nothing but its cost.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import CoroutineType
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    Undefined,
+    ValueNode,
+    VariableNode,
+    default_field_resolver,
+    get_operation_ast,
+    parse,
+    specified_rules,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from strawberry.schema.schema import validate_document
+
+from content_api.schema.waves import Waves
+
+# Strawberry keeps its own field definition on each graphql-core field under this key.
+_STRAWBERRY_FIELD = "strawberry-definition"
+# Compiled documents kept per process (front ends send a small, fixed set).
+PLAN_CACHE_SIZE = 512
+
+
+class Unsupported(Exception):
+    """The document uses something plans do not cover; graphql-core runs it instead."""
+
+
+class PlanAbandoned(Exception):
+    """A plan stopped partway; the request must be answered by graphql-core."""
+
+
+class _Null(Exception):
+    """A non-null field resolved to null."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running a plan
+
+
+class _ResolveInfo:
+    """What the schema's resolvers are given as graphql-core's resolve info.
+
+    Strawberry wraps it in its `Info`; the resolvers read `info.context` only. Anything else they
+    might read is missing, so a resolver that needs more abandons the plan instead of misbehaving.
+    """
+
+    __slots__ = ("context", "field_name", "parent_type", "return_type")
+
+    def __init__(
+        self, context: Any, field_name: str, return_type: GraphQLOutputType, parent_type: GraphQLObjectType
+    ) -> None:
+        self.context = context
+        self.field_name = field_name
+        self.return_type = return_type
+        self.parent_type = parent_type
+
+
+class _Run:
+    """One request's execution of a plan."""
+
+    __slots__ = ("context", "variables", "waves")
+
+    def __init__(self, waves: Waves, context: Any, variables: Any) -> None:
+        self.waves = waves
+        self.context = context
+        self.variables = variables
+
+
+Complete = Callable[[Any, _Run], Any]
+
+_TYPENAME, _ATTRIBUTE, _RESOLVER = 0, 1, 2
+
+
+@dataclass(slots=True)
+class _Step:
+    """How one response key of an object's answer is produced."""
+
+    key: str
+    kind: int
+    # The type name (`__typename`) or the attribute read (a field without a resolver).
+    name: str
+    complete: Complete
+    resolve: Callable[..., Any] | None = None
+    args: dict[str, Any] | None = None
+    # Set when the arguments use variables: they are coerced per request from these.
+    field_def: GraphQLField | None = None
+    node: FieldNode | None = None
+    parent_type: GraphQLObjectType | None = None
+
+
+def _fill(out: dict[str, Any], source: Any, steps: tuple[_Step, ...], run: _Run) -> None:
+    """Write the answer for `source` into `out`, key by key in the document's order."""
+    for step in steps:
+        kind = step.kind
+        if kind == _ATTRIBUTE:
+            out[step.key] = step.complete(getattr(source, step.name), run)
+            continue
+        if kind == _TYPENAME:
+            out[step.key] = step.name
+            continue
+        args = step.args
+        if args is None:
+            args = get_argument_values(step.field_def, step.node, run.variables)  # type: ignore[arg-type]
+        info = _ResolveInfo(run.context, step.name, step.field_def.type, step.parent_type)  # type: ignore[union-attr, arg-type]
+        result = step.resolve(source, info, **args)  # type: ignore[misc]
+        if type(result) is CoroutineType:
+            out[step.key] = None  # holds the key's place; filled when the resolver finishes
+            run.waves.start(result, _Deliver(out, step.key, step.complete, run))
+        else:
+            out[step.key] = step.complete(result, run)
+
+
+class _Deliver:
+    """Completes a resolver's result into its place once the resolver has finished."""
+
+    __slots__ = ("complete", "key", "out", "run")
+
+    def __init__(self, out: dict[str, Any], key: str, complete: Complete, run: _Run) -> None:
+        self.out = out
+        self.key = key
+        self.complete = complete
+        self.run = run
+
+    def __call__(self, value: Any) -> None:
+        self.out[self.key] = self.complete(value, self.run)
+
+
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complete:
+    coerce = type_.coerce_output_value
+
+    def complete(value: Any, run: _Run) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise _Null
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Null
+        return coerced
+
+    return complete
+
+
+def _list(inner: Complete, nullable: bool) -> Complete:
+    def complete(value: Any, run: _Run) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise _Null
+        if isinstance(value, (str, bytes, dict)):
+            raise PlanAbandoned("a list field returned a non-list")
+        return [inner(item, run) for item in value]
+
+    return complete
+
+
+def _object(type_: GraphQLObjectType, steps: tuple[_Step, ...], nullable: bool) -> Complete:
+    is_type_of = type_.is_type_of
+
+    def complete(value: Any, run: _Run) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise _Null
+        if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
+            raise PlanAbandoned(f"a resolver returned something that is not a {type_.name}")
+        out: dict[str, Any] = {}
+        _fill(out, value, steps, run)
+        return out
+
+    return complete
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A compiled query operation."""
+
+    operation: OperationDefinitionNode
+    steps: tuple[_Step, ...]
+    schema: GraphQLSchema
+
+    def execute(self, context: Any, waves: Waves, variables: dict[str, Any] | None) -> dict[str, Any]:
+        """The `data` of the answer; `PlanAbandoned` when graphql-core must answer instead.
+
+        `context` must read through `waves` (its loaders made by `waves.loader`) and through a
+        database whose calls complete at once (`content_api.context.HeldConnection`).
+        """
+        coerced: Any = None
+        if self.operation.variable_definitions:
+            coerced = get_variable_values(self.schema, self.operation.variable_definitions, variables or {})
+            if isinstance(coerced, list):
+                raise PlanAbandoned("the variables do not coerce")
+        run = _Run(waves, context, coerced)
+        data: dict[str, Any] = {}
+        try:
+            _fill(data, None, self.steps, run)
+            waves.run()
+        except PlanAbandoned:
+            waves.abandon()
+            raise
+        except Exception as error:
+            waves.abandon()
+            raise PlanAbandoned(f"{type(error).__name__}: {error}") from error
+        return data
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compiling a document
+
+
+def _uses_variables(value: ValueNode) -> bool:
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_uses_variables(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_uses_variables(field.value) for field in value.fields)
+    return False
+
+
+class _Compiler:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.schema = schema
+        self.fragments = fragments
+
+    def selection(
+        self, type_: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> tuple[_Step, ...]:
+        grouped: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+        for selection_set in selection_sets:
+            self._collect(type_, selection_set, grouped, visited)
+        return tuple(self._step(type_, key, nodes) for key, nodes in grouped.items())
+
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
+        condition_type = self.schema.get_type(condition)
+        if condition_type is type_:
+            return True
+        if condition_type is None or isinstance(condition_type, GraphQLObjectType):
+            return False
+        return self.schema.is_sub_type(condition_type, type_)  # type: ignore[arg-type]
+
+    def _collect(
+        self,
+        type_: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        grouped: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        for selection in selection_set.selections:
+            if selection.directives:
+                raise Unsupported("directives")
+            if isinstance(selection, FieldNode):
+                key = selection.alias.value if selection.alias else selection.name.value
+                grouped.setdefault(key, []).append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, type_):
+                    self._collect(type_, selection.selection_set, grouped, visited)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in visited:
+                    continue
+                visited.add(name)
+                fragment = self.fragments.get(name)
+                if fragment is not None and self._applies(fragment.type_condition.name.value, type_):
+                    self._collect(type_, fragment.selection_set, grouped, visited)
+            else:
+                raise Unsupported(type(selection).__name__)
+
+    def _step(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> _Step:
+        node = nodes[0]
+        name = node.name.value
+        if name == "__typename":
+            return _Step(key, _TYPENAME, parent.name, _leaf_passthrough)
+        field_def = parent.fields.get(name)
+        if field_def is None:
+            raise Unsupported(f"field {parent.name}.{name}")  # introspection, or not valid
+        sub_sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        complete = self._completer(field_def.type, sub_sets)
+        resolve = field_def.resolve
+        strawberry_field = (field_def.extensions or {}).get(_STRAWBERRY_FIELD)
+        if resolve is not None and getattr(resolve, "_is_default", False) and strawberry_field is not None:
+            return _Step(key, _ATTRIBUTE, strawberry_field.python_name, complete)
+        if resolve is None:
+            resolve = default_field_resolver
+        step = _Step(key, _RESOLVER, name, complete, resolve, None, field_def, node, parent)
+        if not any(_uses_variables(argument.value) for argument in node.arguments or ()):
+            step.args = get_argument_values(field_def, node)
+        return step
+
+    def _completer(self, type_: GraphQLOutputType, sub_sets: list[SelectionSetNode]) -> Complete:
+        nullable = True
+        if isinstance(type_, GraphQLNonNull):
+            nullable = False
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            return _list(self._completer(type_.of_type, sub_sets), nullable)
+        if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
+            return _leaf(type_, nullable)
+        if isinstance(type_, GraphQLObjectType):
+            return _object(type_, self.selection(type_, sub_sets), nullable)
+        raise Unsupported(f"fields of type {type_}")
+
+
+def _leaf_passthrough(value: Any, run: _Run) -> Any:
+    return value
+
+
+def compile_plan(
+    schema: GraphQLSchema, query: str, operation_name: str | None, *, document: DocumentNode | None = None
+) -> Plan | None:
+    """The plan for the query operation `operation_name` of `query`, or None when plans do not cover it
+    (including documents that do not parse or validate: graphql-core reports those)."""
+    try:
+        if document is None:
+            document = parse(query)
+        if validate_document(schema, document, tuple(specified_rules)):
+            return None
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.QUERY:
+            return None
+        if operation.directives:
+            return None
+        fragments = {
+            definition.name.value: definition
+            for definition in document.definitions
+            if isinstance(definition, FragmentDefinitionNode)
+        }
+        root = schema.query_type
+        if root is None:
+            return None
+        steps = _Compiler(schema, fragments).selection(root, [operation.selection_set])
+    except (Unsupported, GraphQLError, RecursionError):
+        return None
+    return Plan(operation, steps, schema)
+
+
+class PlanCache:
+    """Compiled plans by document and operation name, bounded; None is remembered too."""
+
+    def __init__(self, schema: GraphQLSchema, size: int = PLAN_CACHE_SIZE) -> None:
+        self._schema = schema
+        self._size = size
+        self._plans: OrderedDict[tuple[str, str | None], Plan | None] = OrderedDict()
+
+    def get(self, query: str, operation_name: str | None) -> Plan | None:
+        key = (query, operation_name)
+        plans = self._plans
+        if key in plans:
+            plans.move_to_end(key)
+            return plans[key]
+        plan = compile_plan(self._schema, query, operation_name)
+        plans[key] = plan
+        if len(plans) > self._size:
+            plans.popitem(last=False)
+        return plan
