@@ -198,8 +198,10 @@ class HttpCaching:
                 response.headers["Cache-Control"] = NO_STORE
                 response.headers["Vary"] = VARY
             return response
-        body = bytes(response.body)
         storing = lookup.key is not None and lookup.version is not None
+        if not (storing or conditions.reads_url):
+            return response  # nothing to store, and POST answers carry no ETag
+        body = bytes(response.body)
         compress = storing and len(body) >= GZIP_MINIMUM_SIZE
         answer = CachedAnswer(
             body,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection
@@ -64,18 +64,56 @@ class Loaders:
     def __init__(self, run: Run, scope: PostScope, loader: LoaderFactory = DataLoader) -> None:
         self._run = run
         self._scope = scope
-        self.post_by_id: Loader[int, PostRecord | None] = loader(self._posts_by_id)
-        self.post_by_slug: Loader[str, PostRecord | None] = loader(self._posts_by_slug)
-        self.person_by_id: Loader[int, PersonRecord | None] = loader(self._people_by_id)
-        self.person_by_slug: Loader[str, PersonRecord | None] = loader(self._people_by_slug)
-        self.tag_by_id: Loader[int, TagRecord | None] = loader(self._tags_by_id)
-        self.image_by_id: Loader[int, ImageRecord | None] = loader(self._images_by_id)
-        self.authors_of_post: Loader[int, list[PersonRecord]] = loader(self._authors_of_posts)
-        self.people_of_post: Loader[int, list[PersonRecord]] = loader(self._people_of_posts)
-        self.tags_of_post: Loader[int, list[TagRecord]] = loader(self._tags_of_posts)
-        self.posts_of_parent: Loader[ParentPostsKey, list[PostRecord]] = loader(self._posts_of_parents)
-        self.post_count_of_parent: Loader[tuple[PostLink, int], int] = loader(self._post_counts_of_parents)
-        self.related_of_post: Loader[tuple[int, int], list[RelatedEntry]] = loader(self._related_of_posts)
+        # Loaders are made on first use: a request touches a few of them.
+        self._loader = loader
+
+    @cached_property
+    def post_by_id(self) -> Loader[int, PostRecord | None]:
+        return self._loader(self._posts_by_id)
+
+    @cached_property
+    def post_by_slug(self) -> Loader[str, PostRecord | None]:
+        return self._loader(self._posts_by_slug)
+
+    @cached_property
+    def person_by_id(self) -> Loader[int, PersonRecord | None]:
+        return self._loader(self._people_by_id)
+
+    @cached_property
+    def person_by_slug(self) -> Loader[str, PersonRecord | None]:
+        return self._loader(self._people_by_slug)
+
+    @cached_property
+    def tag_by_id(self) -> Loader[int, TagRecord | None]:
+        return self._loader(self._tags_by_id)
+
+    @cached_property
+    def image_by_id(self) -> Loader[int, ImageRecord | None]:
+        return self._loader(self._images_by_id)
+
+    @cached_property
+    def authors_of_post(self) -> Loader[int, list[PersonRecord]]:
+        return self._loader(self._authors_of_posts)
+
+    @cached_property
+    def people_of_post(self) -> Loader[int, list[PersonRecord]]:
+        return self._loader(self._people_of_posts)
+
+    @cached_property
+    def tags_of_post(self) -> Loader[int, list[TagRecord]]:
+        return self._loader(self._tags_of_posts)
+
+    @cached_property
+    def posts_of_parent(self) -> Loader[ParentPostsKey, list[PostRecord]]:
+        return self._loader(self._posts_of_parents)
+
+    @cached_property
+    def post_count_of_parent(self) -> Loader[tuple[PostLink, int], int]:
+        return self._loader(self._post_counts_of_parents)
+
+    @cached_property
+    def related_of_post(self) -> Loader[tuple[int, int], list[RelatedEntry]]:
+        return self._loader(self._related_of_posts)
 
     async def _posts_by_id(self, ids: Sequence[int]) -> list[PostRecord | None]:
         found = await self._run(lambda conn: store.posts_by_ids(conn, self._scope, ids))
