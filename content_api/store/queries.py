@@ -34,6 +34,7 @@ from sqlalchemy import (
 
 from content_api.store import search as fulltext
 from content_api.store.image_urls import image_url
+from content_api.store.prepared import PreparedRead
 from content_api.store.tables import (
     PUBLISHED,
     images,
@@ -179,7 +180,7 @@ class PostLink(Enum):
     TAG = "tag"
 
 
-_POST_COLUMNS = (
+POST_COLUMNS = (
     posts.c.id,
     posts.c.slug,
     posts.c.title,
@@ -221,8 +222,9 @@ _IMAGE_COLUMNS = (
 )
 
 
-def _post(row: Any) -> PostRecord:
-    return PostRecord(*row[: len(_POST_COLUMNS)])
+def post_record(row: Any) -> PostRecord:
+    """The record of a row whose first columns are `POST_COLUMNS`."""
+    return PostRecord(*row[: len(POST_COLUMNS)])
 
 
 def _person(row: Any) -> PersonRecord:
@@ -233,8 +235,8 @@ def _image(row: Any) -> ImageRecord:
     return ImageRecord(*row[: len(_IMAGE_COLUMNS)])
 
 
-# Lookups by key run on every request: their statements are built once, with an expanding bound
-# parameter for the keys, so each call skips building and coercing the query.
+# Lookups by key run on every request: their statements are built and compiled once (with an
+# expanding bound parameter for the keys) and run as prepared reads (content_api/store/prepared.py).
 
 
 def _keys(name: str = "keys") -> Any:
@@ -242,29 +244,31 @@ def _keys(name: str = "keys") -> Any:
 
 
 @cache
-def _posts_by_key_statement(scope: PostScope, column: str) -> Select[Any]:
-    return select(*_POST_COLUMNS).where(scope.visible(), posts.c[column].in_(_keys()))
+def _posts_by_key(scope: PostScope, column: str) -> PreparedRead:
+    return PreparedRead(select(*POST_COLUMNS).where(scope.visible(), posts.c[column].in_(_keys())), "keys")
 
 
 @cache
-def _people_of_posts_statement(table: Table) -> Select[Any]:
-    return (
+def _people_of_posts_read(table: Table) -> PreparedRead:
+    statement = (
         select(*_PERSON_COLUMNS, table.c.post_id)
         .select_from(people.join(table, table.c.person_id == people.c.id))
-        .where(table.c.post_id.in_(_keys("post_ids")))
+        .where(table.c.post_id.in_(_keys()))
         .order_by(table.c.post_id, table.c.position, people.c.id)
     )
+    return PreparedRead(statement, "keys")
 
 
-_TAGS_OF_POSTS = (
+_TAGS_OF_POSTS = PreparedRead(
     select(tags.c.id, tags.c.slug, tags.c.name, post_tags.c.post_id)
     .select_from(tags.join(post_tags, post_tags.c.tag_id == tags.c.id))
-    .where(post_tags.c.post_id.in_(_keys("post_ids")))
-    .order_by(post_tags.c.post_id, post_tags.c.position, tags.c.id)
+    .where(post_tags.c.post_id.in_(_keys()))
+    .order_by(post_tags.c.post_id, post_tags.c.position, tags.c.id),
+    "keys",
 )
-_PEOPLE_BY_ID = select(*_PERSON_COLUMNS).where(people.c.id.in_(_keys()))
-_PEOPLE_BY_SLUG = select(*_PERSON_COLUMNS).where(people.c.slug.in_(_keys()))
-_IMAGES_BY_ID = select(*_IMAGE_COLUMNS).where(images.c.id.in_(_keys()))
+_PEOPLE_BY_ID = PreparedRead(select(*_PERSON_COLUMNS).where(people.c.id.in_(_keys())), "keys")
+_PEOPLE_BY_SLUG = PreparedRead(select(*_PERSON_COLUMNS).where(people.c.slug.in_(_keys())), "keys")
+_IMAGES_BY_ID = PreparedRead(select(*_IMAGE_COLUMNS).where(images.c.id.in_(_keys())), "keys")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -275,16 +279,16 @@ def posts_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> di
     """The visible posts among `ids`, by id (invisible or unknown ids are absent)."""
     if not ids:
         return {}
-    rows = conn.execute(_posts_by_key_statement(scope, "id"), {"keys": sorted(set(ids))})
-    return {record.id: record for record in map(_post, rows)}
+    rows = _posts_by_key(scope, "id").rows(conn, sorted(set(ids)))
+    return {record.id: record for record in map(post_record, rows)}
 
 
 def posts_by_slugs(conn: Connection, scope: PostScope, slugs: Collection[str]) -> dict[str, PostRecord]:
     """The visible posts among `slugs`, by slug."""
     if not slugs:
         return {}
-    rows = conn.execute(_posts_by_key_statement(scope, "slug"), {"keys": sorted(set(slugs))})
-    return {record.slug: record for record in map(_post, rows)}
+    rows = _posts_by_key(scope, "slug").rows(conn, sorted(set(slugs)))
+    return {record.slug: record for record in map(post_record, rows)}
 
 
 _FILTER_FIELDS = ("tag_slug", "author_slug", "person_slug", "published_after", "published_before")
@@ -373,7 +377,7 @@ def _post_page_statement(
     scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
 ) -> Select[Any]:
     return (
-        select(*_POST_COLUMNS)
+        select(*POST_COLUMNS)
         .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
         .order_by(*_order_by(scope, order))
         .limit(bindparam("limit", type_=Integer()))
@@ -397,7 +401,7 @@ def post_page(
     """Up to `limit` visible posts matching `post_filter`, in `order`, starting after `after`."""
     statement = _post_page_statement(scope, _filter_shape(post_filter), order, after is not None)
     params = {**_filter_params(post_filter), **_after_params(after), "limit": limit}
-    return [_post(row) for row in conn.execute(statement, params)]
+    return [post_record(row) for row in conn.execute(statement, params)]
 
 
 def count_posts(conn: Connection, scope: PostScope, post_filter: PostFilter) -> int:
@@ -434,7 +438,7 @@ def post_pages_by_parent(
     parent = _parent_column(link)
     ranked = (
         select(
-            *_POST_COLUMNS,
+            *POST_COLUMNS,
             parent.label("parent_id"),
             func.row_number().over(partition_by=parent, order_by=_order_by(scope, order)).label("position"),
         )
@@ -449,7 +453,7 @@ def post_pages_by_parent(
     query = select(ranked).where(ranked.c.position <= limit).order_by(ranked.c.parent_id, ranked.c.position)
     pages: dict[int, list[PostRecord]] = {parent_id: [] for parent_id in parent_ids}
     for row in conn.execute(query, _after_params(after)):
-        pages[row.parent_id].append(_post(row))
+        pages[row.parent_id].append(post_record(row))
     return pages
 
 
@@ -498,8 +502,8 @@ def _people_of_posts(
     result: dict[int, list[PersonRecord]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
-    for row in conn.execute(_people_of_posts_statement(table), {"post_ids": sorted(set(post_ids))}):
-        result[row.post_id].append(_person(row))
+    for row in _people_of_posts_read(table).rows(conn, sorted(set(post_ids))):
+        result[row[-1]].append(_person(row))
     return result
 
 
@@ -518,8 +522,8 @@ def tags_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[
     result: dict[int, list[TagRecord]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
-    for row in conn.execute(_TAGS_OF_POSTS, {"post_ids": sorted(set(post_ids))}):
-        result[row.post_id].append(TagRecord(row.id, row.slug, row.name))
+    for tag_id, slug, name, post_id in _TAGS_OF_POSTS.rows(conn, sorted(set(post_ids))):
+        result[post_id].append(TagRecord(tag_id, slug, name))
     return result
 
 
@@ -530,14 +534,14 @@ def tags_by_post(conn: Connection, post_ids: Collection[int]) -> dict[int, list[
 def people_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, PersonRecord]:
     if not ids:
         return {}
-    rows = conn.execute(_PEOPLE_BY_ID, {"keys": sorted(set(ids))})
+    rows = _PEOPLE_BY_ID.rows(conn, sorted(set(ids)))
     return {record.id: record for record in map(_person, rows)}
 
 
 def people_by_slugs(conn: Connection, slugs: Collection[str]) -> dict[str, PersonRecord]:
     if not slugs:
         return {}
-    rows = conn.execute(_PEOPLE_BY_SLUG, {"keys": sorted(set(slugs))})
+    rows = _PEOPLE_BY_SLUG.rows(conn, sorted(set(slugs)))
     return {record.slug: record for record in map(_person, rows)}
 
 
@@ -595,7 +599,7 @@ def tags_by_ids(conn: Connection, scope: PostScope, ids: Collection[int]) -> dic
 def images_by_ids(conn: Connection, ids: Collection[int]) -> dict[int, ImageRecord]:
     if not ids:
         return {}
-    rows = conn.execute(_IMAGES_BY_ID, {"keys": sorted(set(ids))})
+    rows = _IMAGES_BY_ID.rows(conn, sorted(set(ids)))
     return {record.id: record for record in map(_image, rows)}
 
 

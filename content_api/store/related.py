@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, Connection, String, any_, cast, delete, func, insert, literal, select
+from sqlalchemy import ARRAY, Connection, String, any_, bindparam, cast, delete, func, insert, literal, select
 
-from content_api.store.queries import PUBLIC, PostRecord, PostScope, posts_by_ids
+from content_api.store.prepared import PreparedRead
+from content_api.store.queries import POST_COLUMNS, PUBLIC, PostRecord, PostScope, post_record
 from content_api.store.tables import (
     people,
     post_authors,
@@ -494,39 +496,50 @@ def replace_lists(
         conn.execute(insert(post_related), rows)
 
 
+@cache
+def _related_read(scope: PostScope) -> PreparedRead:
+    # Entries ranked within each list among the related posts still public, so a list cut to `limit`
+    # skips posts that were taken down since it was computed; the posts' columns come in the same row.
+    ranked = (
+        select(
+            post_related.c.post_id.label("list_id"),
+            post_related.c.rank,
+            post_related.c.score,
+            post_related.c.pinned,
+            post_related.c.reason,
+            *POST_COLUMNS,
+            func.row_number()
+            .over(partition_by=post_related.c.post_id, order_by=post_related.c.rank)
+            .label("position"),
+        )
+        .join(posts, posts.c.id == post_related.c.related_post_id)
+        .where(
+            post_related.c.post_id.in_(bindparam("keys", expanding=True)), PUBLIC.visible(), scope.visible()
+        )
+        .subquery()
+    )
+    columns = [column for column in ranked.c if column.name != "position"]
+    statement = (
+        select(*columns)
+        .where(ranked.c.position <= bindparam("limit"))
+        .order_by(ranked.c.list_id, ranked.c.rank)
+    )
+    return PreparedRead(statement, "keys")
+
+
 def related_posts(
     conn: Connection, scope: PostScope, post_ids: Collection[int], limit: int
 ) -> dict[int, list[RelatedEntry]]:
     """The first `limit` related posts of each of `post_ids`, in stored order, public posts only.
 
-    Two statements whatever the number of posts: the stored entries, then the posts they name.
+    One statement whatever the number of posts: the stored entries with the posts they name.
     """
     if not post_ids or limit <= 0:
         return {}
-    query = (
-        select(
-            post_related.c.post_id,
-            post_related.c.related_post_id,
-            post_related.c.rank,
-            post_related.c.score,
-            post_related.c.pinned,
-            post_related.c.reason,
-        )
-        .join(posts, posts.c.id == post_related.c.related_post_id)
-        .where(post_related.c.post_id.in_(sorted(set(post_ids))), PUBLIC.visible())
-        .order_by(post_related.c.post_id, post_related.c.rank)
-    )
-    entries: dict[int, list[Any]] = {}
-    for row in conn.execute(query):
-        listed = entries.setdefault(row[0], [])
-        if len(listed) < limit:
-            listed.append(row)
-    records = posts_by_ids(conn, scope, {row[1] for rows in entries.values() for row in rows})
-    return {
-        post_id: [
-            RelatedEntry(records[row[1]], row[2], row[3], bool(row[4]), dict(row[5] or {}))
-            for row in rows
-            if row[1] in records
-        ]
-        for post_id, rows in entries.items()
-    }
+    lists: dict[int, list[RelatedEntry]] = {}
+    for list_id, rank, score, pinned, reason, *post in _related_read(scope).rows(
+        conn, sorted(set(post_ids)), {"limit": limit}
+    ):
+        entry = RelatedEntry(post_record(post), rank, score, bool(pinned), dict(reason or {}))
+        lists.setdefault(list_id, []).append(entry)
+    return lists
