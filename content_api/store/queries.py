@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    FromClause,
     Integer,
     Select,
     Table,
@@ -62,9 +63,10 @@ class PostScope:
 
     statuses: frozenset[str]
 
-    def visible(self) -> ColumnElement[bool]:
-        """SQL condition that is true exactly for the posts this scope may see."""
-        return and_(posts.c.status.in_(sorted(self.statuses)), posts.c.deleted_at.is_(None))
+    def visible(self, table: FromClause = posts) -> ColumnElement[bool]:
+        """SQL condition that is true exactly for the posts this scope may see (`table`: the posts
+        table or an alias of it)."""
+        return and_(table.c.status.in_(sorted(self.statuses)), table.c.deleted_at.is_(None))
 
 
 PUBLIC = PostScope(frozenset({PUBLISHED}))

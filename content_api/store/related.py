@@ -498,29 +498,35 @@ def replace_lists(
 
 @cache
 def _related_read(scope: PostScope) -> PreparedRead:
-    # Entries ranked within each list among the related posts still public, so a list cut to `limit`
-    # skips posts that were taken down since it was computed; the posts' columns come in the same row.
+    # Entries are ranked within each list among the related posts still public (a list cut to `limit`
+    # skips posts taken down since it was computed); only the entries kept are joined to their posts,
+    # so a post's long columns are read for those alone.
+    listed = posts.alias("listed")
     ranked = (
         select(
             post_related.c.post_id.label("list_id"),
+            post_related.c.related_post_id,
             post_related.c.rank,
             post_related.c.score,
             post_related.c.pinned,
             post_related.c.reason,
-            *POST_COLUMNS,
             func.row_number()
             .over(partition_by=post_related.c.post_id, order_by=post_related.c.rank)
             .label("position"),
         )
-        .join(posts, posts.c.id == post_related.c.related_post_id)
+        .join(listed, listed.c.id == post_related.c.related_post_id)
         .where(
-            post_related.c.post_id.in_(bindparam("keys", expanding=True)), PUBLIC.visible(), scope.visible()
+            post_related.c.post_id.in_(bindparam("keys", expanding=True)),
+            PUBLIC.visible(listed),
+            scope.visible(listed),
         )
         .subquery()
     )
-    columns = [column for column in ranked.c if column.name != "position"]
     statement = (
-        select(*columns)
+        select(
+            ranked.c.list_id, ranked.c.rank, ranked.c.score, ranked.c.pinned, ranked.c.reason, *POST_COLUMNS
+        )
+        .join(posts, posts.c.id == ranked.c.related_post_id)
         .where(ranked.c.position <= bindparam("limit"))
         .order_by(ranked.c.list_id, ranked.c.rank)
     )
