@@ -175,11 +175,12 @@ class Post(Node):
         )
 
     @strawberry.field
-    async def feature_image(self, info: Info) -> Image | None:
+    def feature_image(self, info: Info) -> Image | None:
+        # Read with the post itself (store.queries.with_feature_image): no loader, no statement.
         record = self.record
-        return await _load_image(
-            info, record.feature_image_id, record.feature_image_alt, record.feature_image_caption
-        )
+        if record.feature_image is None:
+            return None
+        return Image.build(info, record.feature_image, record.feature_image_alt, record.feature_image_caption)
 
     @strawberry.field(description="The authors, in byline order.")
     async def authors(self, info: Info) -> list[Person]:

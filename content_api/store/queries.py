@@ -90,6 +90,8 @@ class PostRecord:
     feature_image_id: int | None
     feature_image_alt: str | None
     feature_image_caption: str | None
+    # Read with the post (one outer join), so showing it takes no statement of its own.
+    feature_image: ImageRecord | None
 
     @property
     def key(self) -> PostKey:
@@ -182,7 +184,7 @@ class PostLink(Enum):
     TAG = "tag"
 
 
-POST_COLUMNS = (
+_POST_OWN_COLUMNS = (
     posts.c.id,
     posts.c.slug,
     posts.c.title,
@@ -224,9 +226,25 @@ _IMAGE_COLUMNS = (
 )
 
 
+# A post's feature image comes with the post: every statement selecting `POST_COLUMNS` reads from
+# `with_feature_image(...)`.
+_FEATURE = images.alias("feature")
+POST_COLUMNS = (
+    *_POST_OWN_COLUMNS,
+    *(_FEATURE.c[column.name].label(f"feature_{column.name}") for column in _IMAGE_COLUMNS),
+)
+_OWN = len(_POST_OWN_COLUMNS)
+
+
+def with_feature_image(source: FromClause) -> FromClause:
+    """`source` (the posts table, or a join that includes it) with each post's feature image."""
+    return source.outerjoin(_FEATURE, _FEATURE.c.id == posts.c.feature_image_id)
+
+
 def post_record(row: Any) -> PostRecord:
     """The record of a row whose first columns are `POST_COLUMNS`."""
-    return PostRecord(*row[: len(POST_COLUMNS)])
+    image = _image(row[_OWN : len(POST_COLUMNS)]) if row[_OWN] is not None else None
+    return PostRecord(*(*row[:_OWN], image))
 
 
 def _person(row: Any) -> PersonRecord:
@@ -247,7 +265,12 @@ def _keys(name: str = "keys") -> Any:
 
 @cache
 def _posts_by_key(scope: PostScope, column: str) -> PreparedRead:
-    return PreparedRead(select(*POST_COLUMNS).where(scope.visible(), posts.c[column].in_(_keys())), "keys")
+    statement = (
+        select(*POST_COLUMNS)
+        .select_from(with_feature_image(posts))
+        .where(scope.visible(), posts.c[column].in_(_keys()))
+    )
+    return PreparedRead(statement, "keys")
 
 
 @cache
@@ -380,6 +403,7 @@ def _post_page_statement(
 ) -> Select[Any]:
     return (
         select(*POST_COLUMNS)
+        .select_from(with_feature_image(posts))
         .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
         .order_by(*_order_by(scope, order))
         .limit(bindparam("limit", type_=Integer()))
@@ -444,7 +468,7 @@ def post_pages_by_parent(
             parent.label("parent_id"),
             func.row_number().over(partition_by=parent, order_by=_order_by(scope, order)).label("position"),
         )
-        .select_from(posts.join(table, table.c.post_id == posts.c.id))
+        .select_from(with_feature_image(posts.join(table, table.c.post_id == posts.c.id)))
         .where(
             scope.visible(),
             parent.in_(sorted(set(parent_ids))),
@@ -469,7 +493,7 @@ def count_posts_by_parent(
     parent = _parent_column(link)
     query = (
         select(parent, func.count())
-        .select_from(posts.join(table, table.c.post_id == posts.c.id))
+        .select_from(with_feature_image(posts.join(table, table.c.post_id == posts.c.id)))
         .where(scope.visible(), parent.in_(sorted(set(parent_ids))))
         .group_by(parent)
     )

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, cast, delete, func, insert, literal, select
 
 from content_api.store.prepared import PreparedRead
-from content_api.store.queries import POST_COLUMNS, PUBLIC, PostRecord, PostScope, post_record
+from content_api.store.queries import (
+    POST_COLUMNS,
+    PUBLIC,
+    PostRecord,
+    PostScope,
+    post_record,
+    with_feature_image,
+)
 from content_api.store.tables import (
     people,
     post_authors,
@@ -526,7 +533,7 @@ def _related_read(scope: PostScope) -> PreparedRead:
         select(
             ranked.c.list_id, ranked.c.rank, ranked.c.score, ranked.c.pinned, ranked.c.reason, *POST_COLUMNS
         )
-        .join(posts, posts.c.id == ranked.c.related_post_id)
+        .select_from(with_feature_image(ranked.join(posts, posts.c.id == ranked.c.related_post_id)))
         .where(ranked.c.position <= bindparam("limit"))
         .order_by(ranked.c.list_id, ranked.c.rank)
     )

@@ -71,3 +71,14 @@ def test_nested_connections_are_batched_too(engine: Engine, client: TestClient) 
     # people page + count, avatars, posts per person + counts, authors, tags, feature images,
     # tag list, posts per tag + counts.
     assert len(seen) <= 11, seen
+
+
+def test_feature_images_come_with_their_posts(engine: Engine, client: TestClient) -> None:
+    build_site(engine, extra_published=10)
+    query = "query($first: Int!) { posts(first: $first) { edges { node { featureImage { url width } } } } }"
+    with statements(engine) as seen:
+        answer = graphql(client, query, {"first": 10})
+    images = [edge["node"]["featureImage"] for edge in answer["data"]["posts"]["edges"]]
+    assert any(image is not None for image in images)
+    # The page only: each post's feature image is joined to it.
+    assert len(seen) == 1, seen
