@@ -77,7 +77,7 @@ def test_feature_images_come_with_their_posts(engine: Engine, client: TestClient
     build_site(engine, extra_published=10)
     query = "query($first: Int!) { posts(first: $first) { edges { node { featureImage { url width } } } } }"
     with statements(engine) as seen:
-        answer = graphql(client, query, {"first": 10})
+        answer = graphql(client, query, {"first": 50})
     images = [edge["node"]["featureImage"] for edge in answer["data"]["posts"]["edges"]]
     assert any(image is not None for image in images)
     # The page only: each post's feature image is joined to it.
