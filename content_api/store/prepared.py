@@ -10,8 +10,9 @@ compiling it for the dialect, and does that work once per dialect and number of 
 - the statement is compiled with SQLAlchemy's compiler, its `IN` list expanded for the number of keys
   (`construct_expanded_state`), and kept with a template saying where each driver parameter comes
   from: a key, a named argument, or a value fixed in the statement (the scope's statuses);
-- it runs on the DB-API connection under the given `Connection`, so it shares that connection's
-  transaction and snapshot, and is announced to `before_cursor_execute` listeners as any statement;
+- it runs on the DB-API connection under the given `Connection`, in that connection's transaction
+  (begun first when there is none, as `Connection.execute` does), and is announced to
+  `before_cursor_execute` listeners as any statement;
 - rows come back as tuples converted by the selected columns' result processors, so values are what
   `Connection.execute` gives (aware datetimes from `UtcDateTime`, booleans and JSON on SQLite);
 - driver errors are raised as SQLAlchemy's `DBAPIError` family, and a lost connection is invalidated,
@@ -139,6 +140,10 @@ class PreparedRead:
 
 
 def _execute(conn: Connection, sql: str, parameters: Any) -> list[Any]:
+    if not conn.in_transaction():
+        # Begin as `Connection.execute` would (BEGIN on SQLite, whose driver runs in autocommit
+        # mode here): on SQLite every later read on this connection then sees the same snapshot.
+        conn.begin()
     dbapi_connection = conn.connection.driver_connection
     dialect = conn.dialect
     cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
