@@ -23,6 +23,7 @@ effects, so running a request twice changes nothing but its cost.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.schema.schema import validate_document
 
 from content_api.schema.waves import Waves
+
+_log = logging.getLogger(__name__)
 
 # Strawberry keeps its own field definition on each graphql-core field under this key.
 _STRAWBERRY_FIELD = "strawberry-definition"
@@ -397,7 +400,11 @@ class PlanCache:
         if key in plans:
             plans.move_to_end(key)
             return plans[key]
-        plan = compile_plan(self._schema, query, operation_name)
+        try:
+            plan = compile_plan(self._schema, query, operation_name)
+        except Exception:  # a fault in the compiler must not cost the request: graphql-core answers
+            _log.exception("could not compile a plan; graphql-core answers this document")
+            plan = None
         plans[key] = plan
         if len(plans) > self._size:
             plans.popitem(last=False)

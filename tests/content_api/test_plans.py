@@ -377,3 +377,17 @@ def test_a_document_is_compiled_once(
         assert _ask(planned, POST_PAGE, {"slug": slug})[0] == 200
     assert compiled == [POST_PAGE]
     assert len(plan_runs) == 3
+
+
+def test_a_fault_in_the_compiler_leaves_the_request_to_graphql_core(
+    pair: tuple[TestClient, TestClient, Site], monkeypatch: pytest.MonkeyPatch, plan_runs: list[str]
+) -> None:
+    planned, executed, _site = pair
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(plans_module, "compile_plan", broken)
+    got = _ask(planned, POST_PAGE, {"slug": "allotment-opens"})
+    assert got == _ask(executed, POST_PAGE, {"slug": "allotment-opens"})
+    assert got[0] == 200 and plan_runs == []
