@@ -57,7 +57,8 @@ class _Form:
     positional: bool
     # Per driver parameter: (driver name, source kind, key index / argument name / fixed value, processor).
     template: tuple[tuple[str, int, Any, Callable[[Any], Any] | None], ...]
-    row_processors: tuple[Callable[[Any], Any] | None, ...] | None
+    # (column index, result processor) of the columns that have one; most have none.
+    row_processors: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def parameters(self, keys: Sequence[Any], arguments: Mapping[str, Any]) -> Any:
         values = []
@@ -98,15 +99,15 @@ class PreparedRead:
         parameters = form.parameters(keys, arguments)
         raw = _execute(conn, form.sql, parameters)
         processors = form.row_processors
-        if processors is None:
+        if not processors:
             return raw
-        return [
-            tuple(
-                value if process is None else process(value)
-                for process, value in zip(processors, row, strict=True)
-            )
-            for row in raw
-        ]
+        converted = []
+        for row in raw:
+            values = list(row)
+            for index, process in processors:
+                values[index] = process(values[index])
+            converted.append(tuple(values))
+        return converted
 
     def _compile(self, dialect: Dialect, key_count: int, argument_names: tuple[str, ...]) -> _Form:
         compiled = self.statement.compile(dialect=dialect)
@@ -128,14 +129,15 @@ class PreparedRead:
                 fixed = processor(value) if processor is not None and value is not None else value
                 template.append((name, _FIXED, fixed, None))
         row_processors = tuple(
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in self.statement.selected_columns
+            (index, process)
+            for index, column in enumerate(self.statement.selected_columns)
+            if (process := column.type.dialect_impl(dialect).result_processor(dialect, None)) is not None
         )
         return _Form(
             expanded.statement,
             bool(dialect.positional),
             tuple(template),
-            row_processors if any(p is not None for p in row_processors) else None,
+            row_processors,
         )
 
 
