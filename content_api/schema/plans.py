@@ -175,14 +175,23 @@ class _Deliver:
         self.out[self.key] = self.complete(value, self.run)
 
 
-def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complete:
-    coerce = type_.coerce_output_value
+def _or_null(complete_value: Complete, nullable: bool) -> Complete:
+    """`complete_value` for values that are not None; None is the answer, or an error if not nullable."""
 
     def complete(value: Any, run: _Run) -> Any:
         if value is None:
             if nullable:
                 return None
             raise _Null
+        return complete_value(value, run)
+
+    return complete
+
+
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
+    coerce = type_.coerce_output_value
+
+    def complete(value: Any, run: _Run) -> Any:
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _Null
@@ -191,12 +200,8 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Complet
     return complete
 
 
-def _list(inner: Complete, nullable: bool) -> Complete:
+def _list(inner: Complete) -> Complete:
     def complete(value: Any, run: _Run) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Null
         if isinstance(value, (str, bytes, dict)):
             raise PlanAbandoned("a list field returned a non-list")
         return [inner(item, run) for item in value]
@@ -204,14 +209,10 @@ def _list(inner: Complete, nullable: bool) -> Complete:
     return complete
 
 
-def _object(type_: GraphQLObjectType, steps: tuple[_Step, ...], nullable: bool) -> Complete:
+def _object(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Complete:
     is_type_of = type_.is_type_of
 
     def complete(value: Any, run: _Run) -> Any:
-        if value is None:
-            if nullable:
-                return None
-            raise _Null
         if is_type_of is not None and not is_type_of(value, None):  # type: ignore[arg-type]
             raise PlanAbandoned(f"a resolver returned something that is not a {type_.name}")
         out: dict[str, Any] = {}
@@ -345,11 +346,11 @@ class _Compiler:
             nullable = False
             type_ = type_.of_type
         if isinstance(type_, GraphQLList):
-            return _list(self._completer(type_.of_type, sub_sets), nullable)
+            return _or_null(_list(self._completer(type_.of_type, sub_sets)), nullable)
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
-            return _leaf(type_, nullable)
+            return _or_null(_leaf(type_), nullable)
         if isinstance(type_, GraphQLObjectType):
-            return _object(type_, self.selection(type_, sub_sets), nullable)
+            return _or_null(_object(type_, self.selection(type_, sub_sets)), nullable)
         raise Unsupported(f"fields of type {type_}")
 
 

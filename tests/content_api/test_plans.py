@@ -391,3 +391,22 @@ def test_a_fault_in_the_compiler_leaves_the_request_to_graphql_core(
     got = _ask(planned, POST_PAGE, {"slug": "allotment-opens"})
     assert got == _ask(executed, POST_PAGE, {"slug": "allotment-opens"})
     assert got[0] == 200 and plan_runs == []
+
+
+def test_a_null_in_a_non_null_field_is_answered_as_graphql_core_answers_it(
+    pair: tuple[TestClient, TestClient, Site], monkeypatch: pytest.MonkeyPatch, plan_runs: list[str]
+) -> None:
+    from content_api.schema import types
+
+    planned, executed, _site = pair
+
+    async def no_tags(self: Any, info: Any) -> Any:
+        return None  # `tags` is [Tag!]!
+
+    resolver = types.Post.__strawberry_definition__.get_field("tags").base_resolver  # type: ignore[attr-defined,union-attr]
+    monkeypatch.setattr(resolver, "wrapped_func", no_tags)
+    query = '{ post(slug: "allotment-opens") { title tags { slug } } }'
+    got = _ask(planned, query, None)
+    assert got == _ask(executed, query, None)
+    assert json.loads(got[1])["data"]["post"] is None and b'"errors"' in got[1]
+    assert plan_runs == []
