@@ -540,6 +540,29 @@ def _related_read(scope: PostScope) -> PreparedRead:
     return PreparedRead(statement, "keys")
 
 
+@cache
+def _one_list_read(scope: PostScope) -> PreparedRead:
+    # The same for one post's list (a post page): walking its entries in rank order and stopping at
+    # `limit` needs no ranking of the whole list.
+    statement = (
+        select(
+            post_related.c.post_id,
+            post_related.c.rank,
+            post_related.c.score,
+            post_related.c.pinned,
+            post_related.c.reason,
+            *POST_COLUMNS,
+        )
+        .select_from(
+            with_feature_image(post_related.join(posts, posts.c.id == post_related.c.related_post_id))
+        )
+        .where(post_related.c.post_id == bindparam("list_id"), PUBLIC.visible(), scope.visible())
+        .order_by(post_related.c.rank)
+        .limit(bindparam("limit"))
+    )
+    return PreparedRead(statement)
+
+
 def related_posts(
     conn: Connection, scope: PostScope, post_ids: Collection[int], limit: int
 ) -> dict[int, list[RelatedEntry]]:
@@ -549,10 +572,13 @@ def related_posts(
     """
     if not post_ids or limit <= 0:
         return {}
+    wanted = sorted(set(post_ids))
+    if len(wanted) == 1:
+        rows = _one_list_read(scope).rows(conn, arguments={"list_id": wanted[0], "limit": limit})
+    else:
+        rows = _related_read(scope).rows(conn, wanted, {"limit": limit})
     lists: dict[int, list[RelatedEntry]] = {}
-    for list_id, rank, score, pinned, reason, *post in _related_read(scope).rows(
-        conn, sorted(set(post_ids)), {"limit": limit}
-    ):
+    for list_id, rank, score, pinned, reason, *post in rows:
         entry = RelatedEntry(post_record(post), rank, score, bool(pinned), dict(reason or {}))
         lists.setdefault(list_id, []).append(entry)
     return lists

@@ -125,3 +125,26 @@ def test_reads_on_one_connection_see_one_snapshot_on_sqlite(engine: Engine, site
         assert read.rows(conn, ["alice-ng"]) == [(expected,)]
     with engine.connect() as conn:
         assert read.rows(conn, ["alice-ng"]) == [("Alice Renamed",)]
+
+
+def test_related_lists_skip_posts_taken_down_since_and_still_fill_the_limit(engine: Engine) -> None:
+    from content_api.services.related import refresh_related
+    from content_api.store.related import related_posts
+
+    site = build_site(engine, extra_published=8)
+    with engine.begin() as conn:
+        refresh_related(conn)
+    with engine.connect() as conn:
+        lists = related_posts(conn, PUBLIC, list(site.posts.values()), 20)
+    owner, entries = max(lists.items(), key=lambda item: len(item[1]))
+    assert len(entries) >= 3
+    gone = entries[0].post.id
+    with engine.begin() as conn:
+        conn.execute(posts.update().where(posts.c.id == gone).values(status="draft"))
+    with engine.connect() as conn:
+        alone = related_posts(conn, PUBLIC, [owner], 2)[owner]  # one list: its own statement
+        together = related_posts(conn, PUBLIC, [owner, *site.posts.values()], 2)[owner]  # several lists
+    expected = [entry.post.id for entry in entries[1:3]]
+    assert [entry.post.id for entry in alone] == expected
+    assert [entry.post.id for entry in together] == expected
+    assert alone == together
