@@ -60,6 +60,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.schema.schema import validate_document
+from strawberry.types.arguments import convert_arguments
 
 from content_api.schema.waves import Waves
 
@@ -335,10 +336,49 @@ class _Compiler:
             return _Step(key, _ATTRIBUTE, strawberry_field.python_name, complete)
         if resolve is None:
             resolve = default_field_resolver
+        elif strawberry_field is not None:
+            resolve = self._direct_call(strawberry_field) or resolve
         step = _Step(key, _RESOLVER, name, complete, resolve, None, field_def, node, parent)
         if not any(_uses_variables(argument.value) for argument in node.arguments or ()):
             step.args = get_argument_values(field_def, node)
         return step
+
+    def _direct_call(self, field: Any) -> Callable[..., Any] | None:
+        """The field's resolver called as Strawberry calls it, without Strawberry's wrapping layers.
+
+        Strawberry's resolver for a field with no field extensions and no exception handlers converts
+        the arguments, builds its `Info` and calls the function: the same is done here in one frame
+        (no coroutine around the resolver's own). Anything else keeps Strawberry's resolver.
+        """
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        resolver = field.base_resolver
+        if strawberry_schema is None or resolver is None or field.extensions:
+            return None
+        converter = strawberry_schema.schema_converter
+        if getattr(converter, "_exception_handler_specs", None) != ():
+            return None
+        if resolver.root_parameter is not None or resolver.parent_parameter is not None:
+            return None
+        function = resolver.wrapped_func
+        takes_self = resolver.self_parameter is not None
+        info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+        arguments = field.arguments
+        config = strawberry_schema.config
+        info_class = config.info_class
+        registry = converter.scalar_registry
+
+        def call(source: Any, raw_info: Any, **values: Any) -> Any:
+            info = info_class(_raw_info=raw_info, _field=field)
+            kwargs = (
+                convert_arguments(values, arguments, scalar_registry=registry, config=config, info=info)
+                if arguments
+                else {}
+            )
+            if info_name is not None:
+                kwargs[info_name] = info
+            return function(source, **kwargs) if takes_self else function(**kwargs)
+
+        return call
 
     def _completer(self, type_: GraphQLOutputType, sub_sets: list[SelectionSetNode]) -> Complete:
         nullable = True
