@@ -63,6 +63,10 @@ from content_api.schema.pagination import MAX_PAGE_SIZE
 UNBOUNDED_LIST_SIZE = 10
 # Documents whose analysis is kept; front ends send a small, fixed set of queries.
 CACHE_SIZE = 512
+# Costs kept per document, by the values of its page-size variables.
+COSTS_PER_DOCUMENT = 64
+# A variable the request did not give (its default applies), told apart from an explicit null.
+_UNSET = object()
 # Validation compares every two selections with the same response name in a selection set, at about
 # 1.4 µs a pair; legitimate documents repeat a field only where fragments overlap (`id`, `slug`).
 MAX_REPEATED_PAIRS = 500
@@ -83,6 +87,10 @@ class _Document:
     # A refusal that does not depend on the variables (tokens, depth, aliases, introspection).
     rejection: Rejection | None = None
     fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
+    # The variables its cost depends on (those given as `first`), once a first walk has found them,
+    # and its costs by their values: the walk runs once per document and set of page sizes.
+    cost_variables: tuple[str, ...] | None = None
+    costs: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
 
 class DocumentGuard:
@@ -107,10 +115,7 @@ class DocumentGuard:
             raise document.rejection
         if document.node is None:
             return
-        walk = _CostWalk(
-            self._schema, document.fragments, variables or {}, exempt_introspection=self._introspection
-        )
-        cost = walk.document(document.node)
+        cost = self._cost(document, variables or {})
         if cost > self._limits.max_cost:
             raise document_rejection(
                 f"Query cost {_shown(cost)} exceeds the limit of {self._limits.max_cost}; ask for fewer "
@@ -119,6 +124,30 @@ class DocumentGuard:
                 limit=self._limits.max_cost,
                 cost=_shown(cost),
             )
+
+    def _cost(self, document: _Document, variables: Mapping[str, Any]) -> int:
+        key: tuple[Any, ...] | None = None
+        if document.cost_variables is not None:
+            key = tuple(variables.get(name, _UNSET) for name in document.cost_variables)
+            if all(value is _UNSET or type(value) is int for value in key):
+                known = document.costs.get(key)
+                if known is not None:
+                    return known
+            else:
+                key = None  # not page sizes at all: the executor refuses them; no need to keep this
+        assert document.node is not None
+        walk = _CostWalk(
+            self._schema, document.fragments, variables, exempt_introspection=self._introspection
+        )
+        cost = walk.document(document.node)
+        if document.cost_variables is None:
+            document.cost_variables = tuple(sorted(walk.variables_read))
+            key = tuple(variables.get(name, _UNSET) for name in document.cost_variables)
+            if not all(value is _UNSET or type(value) is int for value in key):
+                key = None
+        if key is not None and len(document.costs) < COSTS_PER_DOCUMENT:
+            document.costs[key] = cost
+        return cost
 
     def _document(self, query: str) -> _Document:
         cached = self._cache.get(query)
@@ -372,6 +401,8 @@ class _CostWalk:
         self._defaults: dict[str, Any] = {}
         self._fragment_cost: dict[tuple[str, int | None], int] = {}
         self._open: set[str] = set()
+        # Names of the variables whose values the estimate used (given as `first`).
+        self.variables_read: set[str] = set()
 
     def document(self, node: DocumentNode) -> int:
         worst = 0
@@ -450,6 +481,7 @@ class _CostWalk:
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
                 name = argument.value.name.value
+                self.variables_read.add(name)
                 value = self._variables.get(name, self._defaults.get(name, value))
         if type(value) is not int:
             return MAX_PAGE_SIZE  # not an integer: the executor refuses it; assume the worst meanwhile

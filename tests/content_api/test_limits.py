@@ -357,3 +357,32 @@ def _aliases(node: Any) -> Iterator[None]:
                     yield None
                 if getattr(selection, "selection_set", None) is not None:
                     stack.append(selection.selection_set)
+
+
+def test_costs_kept_per_document_follow_the_page_size_variables() -> None:
+    from content_api.http.complexity import DocumentGuard
+    from content_api.http.errors import Rejection
+    from content_api.http.limits import Limits
+    from content_api.schema.schema import schema
+
+    guard = DocumentGuard(schema._schema, Limits(max_cost=300), introspection=False)
+    query = (
+        "query($n: Int = 5, $slug: String) { posts(first: $n) { edges { node { title tags { name } } } } "
+        "post(slug: $slug) { title } }"
+    )
+
+    def refused(variables: dict[str, object]) -> bool:
+        try:
+            guard.check(query, variables)
+        except Rejection:
+            return True
+        return False
+
+    # 4 + 13 n: 69 for five posts, 264 for twenty, 394 for thirty (the slug changes nothing).
+    for _ in range(2):
+        assert not refused({"n": 5, "slug": "a"})
+        assert refused({"n": 100, "slug": "a"})
+        assert not refused({"slug": "b"})  # the default, 5
+        assert refused({"n": None})  # not a page size: counted as the largest
+        assert not refused({"n": 20, "slug": "c"})
+        assert refused({"n": 30})
