@@ -35,15 +35,19 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     ListValueNode,
     ObjectValueNode,
@@ -192,11 +196,35 @@ def _or_null(complete_value: Complete, nullable: bool) -> Complete:
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
     coerce = type_.coerce_output_value
 
-    def complete(value: Any, run: _Run) -> Any:
+    def serialise(value: Any) -> Any:
         coerced = coerce(value)
         if coerced is None or coerced is Undefined:
             raise _Null
         return coerced
+
+    # The built-in scalars give these values back as they are (graphql-core's serialisers return them
+    # unchanged); skipping the call is all the shortcut does. Anything else is serialised.
+    if type_ is GraphQLString or type_ is GraphQLID:
+
+        def complete_text(value: Any, run: _Run) -> Any:
+            return value if type(value) is str else serialise(value)
+
+        return complete_text
+    if type_ is GraphQLBoolean:
+
+        def complete_boolean(value: Any, run: _Run) -> Any:
+            return value if type(value) is bool else serialise(value)
+
+        return complete_boolean
+    if type_ is GraphQLInt:
+
+        def complete_int(value: Any, run: _Run) -> Any:
+            return value if type(value) is int and -(2**31) <= value < 2**31 else serialise(value)
+
+        return complete_int
+
+    def complete(value: Any, run: _Run) -> Any:
+        return serialise(value)
 
     return complete
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -97,6 +98,12 @@ class FlashVerdict(Enum):
     FAIL = "fail"
 
 
+@lru_cache(maxsize=4096)
+def _quoted_url(path: str) -> str:
+    # The same few hundred images are linked from page after page.
+    return quote(image_url(path))
+
+
 @strawberry.type(description="An image stored with the content, with the text that stands in for it.")
 class Image:
     url: str = strawberry.field(description="Absolute URL of the image file.")
@@ -108,7 +115,7 @@ class Image:
 
     @classmethod
     def build(cls, info: Info, record: ImageRecord, alt: str | None, caption: str | None) -> Image:
-        url = info.context.image_base_url + quote(image_url(record.path))
+        url = info.context.image_base_url + _quoted_url(record.path)
         return cls(url=url, alt=alt, caption=caption, width=record.width, height=record.height, record=record)
 
     @strawberry.field(description="File format: GIF, PNG, JPEG or WEBP.")

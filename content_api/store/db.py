@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -46,6 +47,8 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
     """
     resolved = resolve_url(url)
     backend = make_url(resolved).get_backend_name()
+    # JSON columns (aliases, related-news reasons, audit reports) are decoded with orjson.
+    options.setdefault("json_deserializer", orjson.loads)
     if backend == "postgresql":
         options.setdefault("pool_pre_ping", True)
         return create_engine(resolved, **options)
