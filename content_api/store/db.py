@@ -85,6 +85,12 @@ def _configure_sqlite(engine: Engine) -> None:
         mode = conn.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
         if mode not in ("DEFERRED", "IMMEDIATE", "EXCLUSIVE"):
             raise ValueError(f"unknown SQLite transaction mode {mode!r}")
+        if mode == "DEFERRED":
+            # Every read begins so: a deferred BEGIN takes no lock and cannot wait or fail on another
+            # connection, so it goes straight to the driver (SQLAlchemy's statement machinery costs
+            # more than the BEGIN itself).
+            conn.connection.driver_connection.execute("BEGIN DEFERRED")  # type: ignore[union-attr]
+            return
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
