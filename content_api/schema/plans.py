@@ -7,16 +7,19 @@ each field gets its value (an attribute of the object, or the schema's own resol
 completed (leaf serialisers, lists, nested objects, non-null checks) and which arguments are fixed.
 Running a plan then costs a loop over prepared steps per object.
 
-Nothing about the answers is written twice: a plan calls the same Strawberry resolvers with the same
-converted arguments, the same loaders batch the same store calls, and leaves go through the same
-scalar and enum serialisers graphql-core uses. Only the scheduling differs: resolvers run in
-`waves.Waves` instead of asyncio tasks, with every store call made synchronously on one connection.
+Nothing about the answers is written twice: a plan calls the same resolver functions with arguments
+converted by Strawberry's own `convert_arguments` (Strawberry's wrapper around them is reproduced in
+one frame for fields without extensions, see `_direct_call`), the same loaders batch the same store
+calls, and leaves go through the serialisers graphql-core uses (the built-in scalars' values that
+serialise to themselves skip the call). Only the scheduling differs: resolvers run in `waves.Waves`
+instead of asyncio tasks, with every store call made synchronously on one connection.
 
 What a plan does not cover it refuses up front (`compile_plan` returns None): mutations and
 subscriptions, documents that do not validate, `@skip`/`@include` and other directives, introspection
 beyond `__typename`, fields of interface or union type. And when anything goes wrong while a plan
 runs (a resolver raises, a non-null field is null, variables do not coerce, a resolver waits on
-something other than a loader) `execute` raises `PlanAbandoned`; the caller then runs the request
+something other than a loader) `execute` raises `PlanAbandoned` (and a fault in the compiler itself
+leaves the document without a plan); the caller then runs the request
 through graphql-core, which produces the answer with its errors exactly as before. Reads have no side
 effects, so running a request twice changes nothing but its cost.
 """
