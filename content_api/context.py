@@ -50,7 +50,7 @@ class HeldConnection:
     """Runs the store calls of one request on one connection held for the whole request.
 
     Used by compiled plans (`content_api.schema.plans`), which never wait on anything while they run:
-    every call completes at once, and all of a request's statements share one snapshot.
+    every call completes at once, in one transaction (on SQLite, one snapshot for the whole request).
     """
 
     def __init__(self, conn: Connection) -> None:
