@@ -154,6 +154,22 @@ async def _load_image(info: Info, image_id: int | None, alt: str | None, caption
     return Image.build(info, image, alt, caption)
 
 
+def _post_fields(record: PostRecord) -> dict[str, Any]:
+    """A post's fields as `Post` (and `RelatedPost`) take them."""
+    return {
+        "id": strawberry.ID(global_id("Post", record.id)),
+        "slug": record.slug,
+        "title": record.title,
+        "summary": record.summary,
+        "body_html": record.body_html,
+        "published_at": record.published_at,
+        "updated_at": record.updated_at,
+        "lang": record.lang,
+        "reading_time_minutes": record.reading_time_minutes,
+        "record": record,
+    }
+
+
 @strawberry.type(description="A published news post.")
 class Post(Node):
     slug: str
@@ -168,18 +184,7 @@ class Post(Node):
 
     @classmethod
     def from_record(cls, record: PostRecord) -> Post:
-        return cls(
-            id=strawberry.ID(global_id("Post", record.id)),
-            slug=record.slug,
-            title=record.title,
-            summary=record.summary,
-            body_html=record.body_html,
-            published_at=record.published_at,
-            updated_at=record.updated_at,
-            lang=record.lang,
-            reading_time_minutes=record.reading_time_minutes,
-            record=record,
-        )
+        return cls(**_post_fields(record))
 
     @strawberry.field
     def feature_image(self, info: Info) -> Image | None:
@@ -271,18 +276,8 @@ class RelatedPost(Post):
 
     @classmethod
     def from_entry(cls, entry: RelatedEntry) -> RelatedPost:
-        record = entry.post
         return cls(
-            id=strawberry.ID(global_id("Post", record.id)),
-            slug=record.slug,
-            title=record.title,
-            summary=record.summary,
-            body_html=record.body_html,
-            published_at=record.published_at,
-            updated_at=record.updated_at,
-            lang=record.lang,
-            reading_time_minutes=record.reading_time_minutes,
-            record=record,
+            **_post_fields(entry.post),
             score=entry.score / SCORE_SCALE,
             reason=RelatedReason.from_stored(entry.reason, entry.pinned),
         )
