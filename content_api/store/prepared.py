@@ -120,7 +120,8 @@ class PreparedRead:
         template: list[tuple[str, int, Any, Callable[[Any], Any] | None]] = []
         for name in names or ():
             value = expanded.parameters[name]
-            processor = processors.get(name)
+            # Expanded parameters have their processors in the expanded state; the others, by their type.
+            processor = processors.get(name) or _bind_processor(compiled.binds.get(name), dialect)
             if isinstance(value, _Key):
                 template.append((name, _KEY, value.index, processor))
             elif isinstance(value, _Argument):
@@ -139,6 +140,12 @@ class PreparedRead:
             tuple(template),
             row_processors,
         )
+
+
+def _bind_processor(bind: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    if bind is None:
+        return None
+    return bind.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
 
 
 def _execute(conn: Connection, sql: str, parameters: Any) -> list[Any]:

@@ -398,16 +398,17 @@ def _order_by(scope: PostScope, order: PostOrder) -> tuple[Any, Any]:
 
 
 @cache
-def _post_page_statement(
+def _post_page_read(
     scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
-) -> Select[Any]:
-    return (
+) -> PreparedRead:
+    statement = (
         select(*POST_COLUMNS)
         .select_from(with_feature_image(posts))
         .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
         .order_by(*_order_by(scope, order))
         .limit(bindparam("limit", type_=Integer()))
     )
+    return PreparedRead(statement)
 
 
 @cache
@@ -425,9 +426,9 @@ def post_page(
     after: PostKey | None = None,
 ) -> list[PostRecord]:
     """Up to `limit` visible posts matching `post_filter`, in `order`, starting after `after`."""
-    statement = _post_page_statement(scope, _filter_shape(post_filter), order, after is not None)
+    read = _post_page_read(scope, _filter_shape(post_filter), order, after is not None)
     params = {**_filter_params(post_filter), **_after_params(after), "limit": limit}
-    return [post_record(row) for row in conn.execute(statement, params)]
+    return [post_record(row) for row in read.rows(conn, arguments=params)]
 
 
 def count_posts(conn: Connection, scope: PostScope, post_filter: PostFilter) -> int:

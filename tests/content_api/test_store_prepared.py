@@ -148,3 +148,18 @@ def test_related_lists_skip_posts_taken_down_since_and_still_fill_the_limit(engi
     assert [entry.post.id for entry in alone] == expected
     assert [entry.post.id for entry in together] == expected
     assert alone == together
+
+
+def test_named_arguments_go_through_their_types_bind_processing(engine: Engine, site: Site) -> None:
+    # UtcDateTime stores naive UTC text on SQLite: an aware argument must be converted the same way, or
+    # a post published exactly then compares as later than itself.
+    with engine.connect() as conn:
+        since = conn.execute(select(posts.c.published_at).where(posts.c.slug == "winter-appeal")).scalar_one()
+        statement = (
+            select(posts.c.slug)
+            .where(posts.c.published_at > bindparam("since", type_=posts.c.published_at.type))
+            .order_by(posts.c.id)
+        )
+        expected = [tuple(row) for row in conn.execute(statement, {"since": since})]
+        assert PreparedRead(statement).rows(conn, arguments={"since": since}) == expected
+    assert ("winter-appeal",) not in expected
