@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -108,8 +109,12 @@ def decode_search_cursor(cursor: str) -> int:
 # --- global ids ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def global_id(type_name: str, pk: int) -> str:
-    """The global id of the object `type_name` with primary key `pk`, as `node(id)` accepts it."""
+    """The global id of the object `type_name` with primary key `pk`, as `node(id)` accepts it.
+
+    Every answer carries the ids of the posts, people and tags it shows, the same ones request after
+    request: each is encoded once (a bounded cache of a few megabytes at most)."""
     return _encode([type_name, pk])
 
 
