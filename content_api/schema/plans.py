@@ -34,7 +34,6 @@ from types import CoroutineType
 from typing import Any
 
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -429,14 +428,11 @@ def _leaf_passthrough(value: Any, run: _Run) -> Any:
     return value
 
 
-def compile_plan(
-    schema: GraphQLSchema, query: str, operation_name: str | None, *, document: DocumentNode | None = None
-) -> Plan | None:
+def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan | None:
     """The plan for the query operation `operation_name` of `query`, or None when plans do not cover it
     (including documents that do not parse or validate: graphql-core reports those)."""
     try:
-        if document is None:
-            document = parse(query)
+        document = parse(query)
         if validate_document(schema, document, tuple(specified_rules)):
             return None
         operation = get_operation_ast(document, operation_name)
