@@ -45,16 +45,8 @@ FLOOD_ADDRESS = "203.0.113.66"
 READER_CONNECTIONS = 4
 TARGET_RATIO = 2.0
 
-POST_PAGE_QUERY = """
-query PostPage($slug: String!) {
-  post(slug: $slug) {
-    id slug title summary bodyHtml publishedAt updatedAt lang readingTimeMinutes
-    featureImage { url alt caption width height }
-    authors { id slug name pronouns role }
-    tags { id slug name }
-  }
-}
-""".strip()
+sys.path.insert(0, str(BENCH))
+from page_queries import POST_PAGE_QUERY  # noqa: E402  (the sibling module)
 
 
 class BenchError(Exception):

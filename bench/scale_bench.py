@@ -50,16 +50,8 @@ OUT = BENCH / "out" / "scale"
 TARGET_RATIO = 1.5
 BATCH = 5000
 
-POST_PAGE = """
-query PostPage($slug: String!) {
-  post(slug: $slug) {
-    id slug title summary bodyHtml publishedAt updatedAt lang readingTimeMinutes
-    featureImage { url alt caption width height }
-    authors { id slug name pronouns role }
-    tags { id slug name }
-  }
-}
-""".strip()
+sys.path.insert(0, str(BENCH))
+from page_queries import POST_PAGE_QUERY as POST_PAGE  # noqa: E402  (the sibling module)
 
 FIRST_PAGE = """
 query FirstPage {

@@ -50,36 +50,8 @@ HOST = "127.0.0.1"
 
 sys.path.insert(0, str(BENCH))
 import articles  # noqa: E402  (the sibling generator module)
-
-POST_PAGE_QUERY = """
-query PostPage($slug: String!) {
-  post(slug: $slug) {
-    id slug title summary bodyHtml publishedAt updatedAt lang readingTimeMinutes
-    featureImage { url alt caption width height }
-    authors { id slug name pronouns role }
-    tags { id slug name }
-    related(first: 3) { slug title summary publishedAt featureImage { url alt } }
-  }
-}
-""".strip()
-
-LIST_QUERY = """
-query NewsList($first: Int!) {
-  posts(first: $first) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      cursor
-      node {
-        id slug title summary publishedAt readingTimeMinutes
-        featureImage { url alt width height }
-        authors { slug name }
-        tags { slug name }
-      }
-    }
-  }
-}
-""".strip()
+from page_queries import LIST_QUERY  # noqa: E402
+from page_queries import POST_PAGE_WITH_RELATED_QUERY as POST_PAGE_QUERY  # noqa: E402
 
 
 class BenchError(Exception):
