@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from PIL import Image as PillowImage
-from sqlalchemy import Connection, Engine, Insert, insert
+from sqlalchemy import Connection, Engine, Insert, event, insert
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
@@ -283,3 +284,23 @@ def client(engine: Engine) -> Iterator[TestClient]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
     with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
         yield test_client
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Collect the SQL statements `engine` runs, leaving out transaction control and the response
+    cache's content version reads (one every fifth of a second at most, whatever the query)."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            return
+        if statement.startswith("SELECT site_state.value"):
+            return
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

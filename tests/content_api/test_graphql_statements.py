@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from tests.content_api.graphql_site import build_site, client, graphql
+from tests.content_api.graphql_site import build_site, client, graphql, statements
 
 __all__ = ["client"]
 
 LIST_QUERY = """query($first: Int!) {
   posts(first: $first) { edges { node { authors { name } tags { name } } } }
 }"""
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """Collect the SQL statements `engine` runs, leaving out transaction control and the response
-    cache's content version reads (one every fifth of a second at most, whatever the query)."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            return
-        if statement.startswith("SELECT site_state.value"):
-            return
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_fifty_posts_with_authors_and_tags_take_three_statements(engine: Engine, client: TestClient) -> None:

@@ -3,16 +3,12 @@ a number of SQL statements that does not grow with the number of posts listed.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from content_api.store.db import write_engine
-from tests.content_api.graphql_site import client, graphql
+from tests.content_api.graphql_site import client, graphql, statements
 from tests.content_api.publishing_helpers import api, gql, token
 from tests.content_api.test_related import (
     FOOD,
@@ -29,21 +25,6 @@ from tests.content_api.test_related import (
 )
 
 __all__ = ["client"]
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
