@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         background.start()
         yield
         background.stop()
-        graphql.caching.close()
+        graphql.close()
         if owns_engine:
             engine.dispose()
 

@@ -83,6 +83,12 @@ class GraphQLEndpoint:
             else None
         )
 
+    def close(self) -> None:
+        """Let go of what the endpoint keeps between requests (at shutdown)."""
+        self.caching.close()
+        if self.planned is not None:
+            self.planned.close()
+
     async def handle(self, request: Request) -> Response:
         known = await self.caching.replay_known(request)
         if known is not None:

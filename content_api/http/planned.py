@@ -2,22 +2,28 @@
 
 A plan runs on one connection held for the request, synchronously: inline on the event loop for SQLite
 (whose calls are in-process and short, as everywhere in the server), in one worker thread for
-PostgreSQL (one hop per request instead of one per statement). The query timeout applies as it does
-to graphql-core's execution. Whenever a plan cannot finish cleanly (a resolver raised, a value broke
-a non-null type) the answer is None, and the endpoint runs the request through graphql-core, which
-produces the errors exactly as it always has. A database that cannot be reached, or a statement cut
-short at the deadline, is answered at once as graphql-core's path answers it (503
-DATABASE_UNAVAILABLE, 504 QUERY_TIMEOUT), rather than by waiting on the database a second time.
+PostgreSQL (one hop per request instead of one per statement). On SQLite each thread keeps its
+connection from one request to the next (`_SqliteReader`): a request begins a transaction on it, reads
+from that one snapshot and rolls it back, which costs a fraction of a pool checkout and return.
+
+The query timeout applies as it does to graphql-core's execution. Whenever a plan cannot finish
+cleanly (a resolver raised, a value broke a non-null type) the answer is None, and the endpoint runs
+the request through graphql-core, which produces the errors exactly as it always has. A database that
+cannot be reached, or a statement cut short at the deadline, is answered at once as graphql-core's
+path answers it (503 DATABASE_UNAVAILABLE, 504 QUERY_TIMEOUT), rather than by waiting on the database
+a second time.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import GraphQLSchema
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 
@@ -29,6 +35,52 @@ from content_api.schema.waves import Waves
 from content_api.services.auth import Principal
 from content_api.store.queries import PostScope
 
+T = TypeVar("T")
+
+
+class _SqliteReader:
+    """A connection per thread, kept between requests, for plans' reads on SQLite.
+
+    Nothing awaits while a plan runs, so a thread's connection serves one request at a time. Each
+    request gets its own transaction (begun by the first read, rolled back at the end), so it sees one
+    snapshot and no request sees another's. A connection that saw any error is closed (the pool
+    discards it when invalid) and the next request opens a fresh one.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: set[Connection] = set()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._engine.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._open.add(conn)
+        try:
+            result = work(conn)
+            conn.rollback()
+        except BaseException:
+            self._forget(conn)
+            raise
+        return result
+
+    def _forget(self, conn: Connection) -> None:
+        self._local.conn = None
+        with self._lock:
+            self._open.discard(conn)
+        conn.close()
+
+    def close(self) -> None:
+        """Return every kept connection to the pool (at shutdown)."""
+        with self._lock:
+            kept, self._open = self._open, set()
+        for conn in kept:
+            conn.close()
+
 
 class PlannedReads:
     """Compiled plans of one app, and how they run."""
@@ -37,7 +89,12 @@ class PlannedReads:
         self.plans = PlanCache(schema)
         self._engine = engine
         self._offload = engine.dialect.name != "sqlite"
+        self._sqlite = None if self._offload else _SqliteReader(engine)
         self._timeout = query_timeout
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
 
     async def answer(
         self,
@@ -57,18 +114,18 @@ class PlannedReads:
         if plan is None:
             return None
 
+        def read(conn: Connection) -> dict[str, Any]:
+            waves = Waves()
+            context = Context.create(
+                self._engine, scope, image_base_url, principal, db=HeldConnection(conn), loader=waves.loader
+            )
+            return plan.execute(context, waves, variables)
+
         def work() -> dict[str, Any]:
+            if self._sqlite is not None:
+                return self._sqlite.run(read)
             with self._engine.connect() as conn:
-                waves = Waves()
-                context = Context.create(
-                    self._engine,
-                    scope,
-                    image_base_url,
-                    principal,
-                    db=HeldConnection(conn),
-                    loader=waves.loader,
-                )
-                return plan.execute(context, waves, variables)
+                return read(conn)
 
         call = partial(run_sync_with_deadline, work, self._timeout)
         started = time.monotonic()

@@ -29,14 +29,17 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
+from content_api.http import planned as planned_module
 from content_api.schema import plans as plans_module
 from content_api.schema.plans import compile_plan
 from content_api.schema.schema import schema
 from content_api.services.related import refresh_related
 from content_api.settings import Settings
+from content_api.store.tables import posts
 from tests.content_api.graphql_site import Site, build_site
 
 GRAPHQL_SCHEMA = schema._schema
@@ -410,3 +413,41 @@ def test_a_null_in_a_non_null_field_is_answered_as_graphql_core_answers_it(
     assert got == _ask(executed, query, None)
     assert json.loads(got[1])["data"]["post"] is None and b'"errors"' in got[1]
     assert plan_runs == []
+
+
+def test_each_request_reads_a_fresh_snapshot(
+    pair: tuple[TestClient, TestClient, Site], engine: Engine
+) -> None:
+    """Plans' connections may be kept between requests (SQLite); a request still sees every commit made
+    before it, and a request's own reads agree with each other."""
+    planned, executed, _site = pair
+    query = '{ post(slug: "allotment-opens") { title } posts(first: 50) { edges { node { title } } } }'
+    for round_ in range(3):
+        title = f"Allotment opens, take {round_}"
+        with engine.begin() as conn:
+            conn.execute(posts.update().where(posts.c.slug == "allotment-opens").values(title=title))
+        status, body = _ask(planned, query, None)
+        data = json.loads(body)["data"]
+        assert status == 200 and data["post"]["title"] == title
+        assert title in [edge["node"]["title"] for edge in data["posts"]["edges"]]
+        assert (status, body) == _ask(executed, query, None)
+
+
+def test_a_kept_connection_that_failed_is_replaced(engine: Engine) -> None:
+    reader = planned_module._SqliteReader(engine)
+    try:
+        first = reader.run(lambda conn: conn)
+        assert reader.run(lambda conn: conn) is first, "the connection is kept between requests"
+
+        def fails(conn: Any) -> None:
+            conn.exec_driver_sql("SELECT no_such_column FROM posts")
+
+        with pytest.raises(DBAPIError):
+            reader.run(fails)
+        assert first.closed
+        second = reader.run(lambda conn: conn)
+        assert second is not first and not second.closed
+        assert reader.run(lambda conn: conn.exec_driver_sql("SELECT count(*) FROM posts").scalar()) == 0
+    finally:
+        reader.close()
+    assert second.closed
