@@ -9,7 +9,7 @@ GET with 405. GraphiQL is served to browsers in development mode only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
@@ -255,7 +255,14 @@ class GraphQLEndpoint:
     def _image_base_url(self, request: Request) -> str:
         if self.settings.public_url:
             return self.settings.public_url
-        return str(request.base_url).rstrip("/")
+        scope = request.scope
+        server = scope.get("server")
+        return _base_url(
+            scope.get("scheme", "http"),
+            tuple(server) if server is not None else None,
+            request.headers.get("host"),
+            scope.get("app_root_path", scope.get("root_path", "")),
+        )
 
     # --- writing the response ---------------------------------------------------------------------
 
@@ -286,6 +293,22 @@ class GraphQLEndpoint:
         return _json_response(
             {"errors": [rejection.error()]}, status or rejection.status, media_type, rejection.headers
         )
+
+
+@lru_cache(maxsize=256)
+def _base_url(scheme: str, server: tuple[str, int] | None, host: str | None, root_path: str) -> str:
+    """The request's base URL (as Starlette's `Request.base_url` gives it) without a trailing slash;
+    worked out once per host a server is reached by."""
+    scope = {
+        "type": "http",
+        "scheme": scheme,
+        "server": server,
+        "path": "/",
+        "root_path": root_path,
+        "query_string": b"",
+        "headers": [] if host is None else [(b"host", host.encode("latin-1"))],
+    }
+    return str(Request(scope).base_url).rstrip("/")
 
 
 def _stage_of(result: ExecutionResult, errors: list[GraphQLError]) -> Stage:

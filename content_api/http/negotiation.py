@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -51,6 +52,8 @@ def _quality(ranges: list[MediaRange], media_type: str) -> float:
     return max(matching, key=lambda r: r.specificity).quality
 
 
+# Clients send a handful of distinct Accept headers; each is worked out once.
+@lru_cache(maxsize=256)
 def choose_media_type(header: str | None) -> str | None:
     """The media type to answer a GraphQL request with, or None when the client accepts neither.
 

@@ -247,3 +247,18 @@ def test_node_fetches_posts_people_and_tags_by_global_id(client: TestClient, sit
     assert (person["__typename"], person["slug"]) == ("Person", "alice-ng")
     # Ids are distinct across types even for equal primary keys.
     assert len({ids["id"], ids["tags"][0]["id"], ids["authors"][0]["id"]}) == 3
+
+
+def test_image_urls_follow_the_host_the_request_came_to(client: TestClient, site: Site) -> None:
+    query = '{ post(slug: "allotment-opens") { featureImage { url } } }'
+    urls = []
+    for host in ("news.test", "other.example:8080", "news.test"):
+        response = client.post(
+            "/graphql", json={"query": query}, headers={"Accept": "application/json", "Host": host}
+        )
+        urls.append(response.json()["data"]["post"]["featureImage"]["url"])
+    assert urls == [
+        "http://news.test/images/feature-garden.png",
+        "http://other.example:8080/images/feature-garden.png",
+        "http://news.test/images/feature-garden.png",
+    ]
