@@ -16,6 +16,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 logger = logging.getLogger("content_api.graphql")
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
@@ -36,6 +37,12 @@ class BadUserInput(ApiError):
     """An argument is out of range or malformed (a cursor, a global id, `first`)."""
 
     code = BAD_USER_INPUT
+
+
+class PostGone(ApiError):
+    """A post listed earlier in the request was unpublished or deleted before the rest of it was read."""
+
+    code = NOT_FOUND
 
 
 def is_expected(error: GraphQLError) -> bool:

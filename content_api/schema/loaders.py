@@ -76,6 +76,10 @@ class Loaders:
         return self._loader(self._posts_by_slug)
 
     @cached_property
+    def body_of_post(self) -> Loader[int, str | None]:
+        return self._loader(self._bodies_of_posts)
+
+    @cached_property
     def person_by_id(self) -> Loader[int, PersonRecord | None]:
         return self._loader(self._people_by_id)
 
@@ -122,6 +126,10 @@ class Loaders:
     async def _posts_by_slug(self, slugs: Sequence[str]) -> list[PostRecord | None]:
         found = await self._run(lambda conn: store.posts_by_slugs(conn, self._scope, slugs))
         return [found.get(key) for key in slugs]
+
+    async def _bodies_of_posts(self, ids: Sequence[int]) -> list[str | None]:
+        found = await self._run(lambda conn: store.post_bodies(conn, self._scope, ids))
+        return [found.get(key) for key in ids]
 
     async def _people_by_id(self, ids: Sequence[int]) -> list[PersonRecord | None]:
         found = await self._run(lambda conn: store.people_by_ids(conn, ids))

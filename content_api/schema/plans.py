@@ -387,10 +387,11 @@ class _Compiler:
         converter = strawberry_schema.schema_converter
         if getattr(converter, "_exception_handler_specs", None) != ():
             return None
-        if resolver.root_parameter is not None or resolver.parent_parameter is not None:
+        if resolver.parent_parameter is not None:
             return None
         function = resolver.wrapped_func
         takes_self = resolver.self_parameter is not None
+        root_name = resolver.root_parameter.name if resolver.root_parameter is not None else None
         info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
         arguments = field.arguments
         config = strawberry_schema.config
@@ -406,6 +407,8 @@ class _Compiler:
             )
             if info_name is not None:
                 kwargs[info_name] = info
+            if root_name is not None:
+                kwargs[root_name] = source
             return function(source, **kwargs) if takes_self else function(**kwargs)
 
         return call

@@ -17,7 +17,7 @@ from content_api.context import Context
 from content_api.schema import editorial
 from content_api.schema.audit_types import AuditReport
 from content_api.schema.editorial import PostStatus
-from content_api.schema.errors import BadUserInput
+from content_api.schema.errors import BadUserInput, PostGone
 from content_api.schema.loaders import ParentPostsKey
 from content_api.schema.pagination import (
     DEFAULT_PAGE_SIZE,
@@ -161,7 +161,6 @@ def _post_fields(record: PostRecord) -> dict[str, Any]:
         "slug": record.slug,
         "title": record.title,
         "summary": record.summary,
-        "body_html": record.body_html,
         "published_at": record.published_at,
         "updated_at": record.updated_at,
         "lang": record.lang,
@@ -170,12 +169,21 @@ def _post_fields(record: PostRecord) -> dict[str, Any]:
     }
 
 
+async def _body_html(root: Post, info: Info) -> str:
+    body = root.record.body_html
+    if body is None:  # read as an entry of a list, without its body
+        body = await info.context.loaders.body_of_post.load(root.record.id)
+        if body is None:
+            raise PostGone(f"The post {root.record.slug!r} was taken down while this request ran.")
+    return body
+
+
 @strawberry.type(description="A published news post.")
 class Post(Node):
     slug: str
     title: str
     summary: str | None
-    body_html: str = strawberry.field(description="The body as sanitised HTML.")
+    body_html: str = strawberry.field(resolver=_body_html, description="The body as sanitised HTML.")
     published_at: datetime | None
     updated_at: datetime
     lang: str | None = strawberry.field(description="BCP 47 language tag of the post, e.g. en-GB.")

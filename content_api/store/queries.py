@@ -82,7 +82,8 @@ class PostRecord:
     slug: str
     title: str
     summary: str | None
-    body_html: str
+    # None when the post was read as an entry of a list (`LISTED_POST_COLUMNS`): `post_bodies` has it.
+    body_html: str | None
     published_at: datetime | None
     updated_at: datetime
     lang: str | None
@@ -234,6 +235,11 @@ POST_COLUMNS = (
     *(_FEATURE.c[column.name].label(f"feature_{column.name}") for column in _IMAGE_COLUMNS),
 )
 _OWN = len(_POST_OWN_COLUMNS)
+# The same for lists of posts (pages, related news), without the body: list items seldom show it, and
+# the bodies are most of a post's bytes (about 10 kB each, a 20-post page reading 200 kB for nothing).
+LISTED_POST_COLUMNS = tuple(
+    null().label("body_html") if column is posts.c.body_html else column for column in POST_COLUMNS
+)
 
 
 def with_feature_image(source: FromClause) -> FromClause:
@@ -242,7 +248,7 @@ def with_feature_image(source: FromClause) -> FromClause:
 
 
 def post_record(row: Any) -> PostRecord:
-    """The record of a row whose first columns are `POST_COLUMNS`."""
+    """The record of a row whose first columns are `POST_COLUMNS` or `LISTED_POST_COLUMNS`."""
     image = _image(row[_OWN : len(POST_COLUMNS)]) if row[_OWN] is not None else None
     return PostRecord(*(*row[:_OWN], image))
 
@@ -314,6 +320,20 @@ def posts_by_slugs(conn: Connection, scope: PostScope, slugs: Collection[str]) -
         return {}
     rows = _posts_by_key(scope, "slug").rows(conn, sorted(set(slugs)))
     return {record.slug: record for record in map(post_record, rows)}
+
+
+def post_bodies(conn: Connection, scope: PostScope, ids: Collection[int]) -> dict[int, str]:
+    """The bodies of the visible posts among `ids`, by id."""
+    if not ids:
+        return {}
+    return {post_id: body for post_id, body in _visible_bodies(scope).rows(conn, sorted(set(ids)))}
+
+
+@cache
+def _visible_bodies(scope: PostScope) -> PreparedRead:
+    return PreparedRead(
+        select(posts.c.id, posts.c.body_html).where(scope.visible(), posts.c.id.in_(_keys())), "keys"
+    )
 
 
 _FILTER_FIELDS = ("tag_slug", "author_slug", "person_slug", "published_after", "published_before")
@@ -402,7 +422,7 @@ def _post_page_read(
     scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
 ) -> PreparedRead:
     statement = (
-        select(*POST_COLUMNS)
+        select(*LISTED_POST_COLUMNS)
         .select_from(with_feature_image(posts))
         .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
         .order_by(*_order_by(scope, order))
@@ -465,7 +485,7 @@ def post_pages_by_parent(
     parent = _parent_column(link)
     ranked = (
         select(
-            *POST_COLUMNS,
+            *LISTED_POST_COLUMNS,
             parent.label("parent_id"),
             func.row_number().over(partition_by=parent, order_by=_order_by(scope, order)).label("position"),
         )

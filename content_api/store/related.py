@@ -17,7 +17,7 @@ from sqlalchemy import ARRAY, Connection, String, any_, bindparam, cast, delete,
 
 from content_api.store.prepared import PreparedRead
 from content_api.store.queries import (
-    POST_COLUMNS,
+    LISTED_POST_COLUMNS,
     PUBLIC,
     PostRecord,
     PostScope,
@@ -531,7 +531,12 @@ def _related_read(scope: PostScope) -> PreparedRead:
     )
     statement = (
         select(
-            ranked.c.list_id, ranked.c.rank, ranked.c.score, ranked.c.pinned, ranked.c.reason, *POST_COLUMNS
+            ranked.c.list_id,
+            ranked.c.rank,
+            ranked.c.score,
+            ranked.c.pinned,
+            ranked.c.reason,
+            *LISTED_POST_COLUMNS,
         )
         .select_from(with_feature_image(ranked.join(posts, posts.c.id == ranked.c.related_post_id)))
         .where(ranked.c.position <= bindparam("limit"))
@@ -551,7 +556,7 @@ def _one_list_read(scope: PostScope) -> PreparedRead:
             post_related.c.score,
             post_related.c.pinned,
             post_related.c.reason,
-            *POST_COLUMNS,
+            *LISTED_POST_COLUMNS,
         )
         .select_from(
             with_feature_image(post_related.join(posts, posts.c.id == post_related.c.related_post_id))

@@ -262,3 +262,32 @@ def test_image_urls_follow_the_host_the_request_came_to(client: TestClient, site
         "http://other.example:8080/images/feature-garden.png",
         "http://news.test/images/feature-garden.png",
     ]
+
+
+def test_a_post_taken_down_while_its_list_is_read_is_not_served(
+    client: TestClient, site: Site, monkeypatch: Any
+) -> None:
+    from content_api.store import queries
+
+    # The page of posts is read; before the bodies are, every post is taken down.
+    monkeypatch.setattr(queries, "post_bodies", lambda conn, scope, ids: {})
+    answer = graphql(client, "{ posts(first: 2) { edges { node { slug bodyHtml } } } }")
+    assert answer["_status"] == 200
+    assert answer["data"] is None or answer["data"]["posts"] is None
+    codes = {error["extensions"]["code"] for error in answer["errors"]}
+    assert codes == {"NOT_FOUND"}
+    assert "taken down" in answer["errors"][0]["message"]
+
+
+def test_bodies_are_only_read_for_visible_posts(engine: Any, site: Site) -> None:
+    from sqlalchemy import select
+
+    from content_api.store import queries
+    from content_api.store.tables import posts
+
+    with engine.connect() as conn:
+        ids = dict(conn.execute(select(posts.c.slug, posts.c.id)).all())
+        bodies = queries.post_bodies(conn, queries.PUBLIC, list(ids.values()))
+        visible = queries.posts_by_ids(conn, queries.PUBLIC, list(ids.values()))
+    assert set(bodies) == set(visible) and len(bodies) < len(ids)
+    assert all(bodies[post_id] == record.body_html for post_id, record in visible.items())

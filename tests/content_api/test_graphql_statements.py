@@ -58,3 +58,25 @@ def test_feature_images_come_with_their_posts(engine: Engine, client: TestClient
     assert any(image is not None for image in images)
     # The page only: each post's feature image is joined to it.
     assert len(seen) == 1, seen
+
+
+def test_lists_read_bodies_only_when_asked_and_then_in_one_statement(
+    engine: Engine, client: TestClient
+) -> None:
+    build_site(engine, extra_published=20)
+    query = "query($first: Int!) { posts(first: $first) { edges { node { slug %s } } } }"
+    with statements(engine) as without:
+        graphql(client, query % "", {"first": 20})
+    assert len(without) == 1 and "posts.body_html" not in without[0], without
+
+    with statements(engine) as with_bodies:
+        answer = graphql(client, query % "bodyHtml", {"first": 20})
+    nodes = [edge["node"] for edge in answer["data"]["posts"]["edges"]]
+    assert len(nodes) == 20 and all(node["bodyHtml"].startswith("<") for node in nodes), nodes[:2]
+    # The page, then every body at once.
+    assert len(with_bodies) == 2 and "posts.body_html" in with_bodies[1], with_bodies
+
+    # A single post is read with its body: no second statement.
+    with statements(engine) as single:
+        post = graphql(client, '{ post(slug: "allotment-opens") { bodyHtml } }')["data"]["post"]
+    assert post["bodyHtml"] and len(single) == 1, single
