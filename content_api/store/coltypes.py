@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+
+# Timestamps read from SQLite kept parsed (a store holds a few per post, and pages show the same ones
+# again and again; datetimes are immutable, so they can be shared).
+PARSED_TIMESTAMPS_KEPT = 8192
+
+
+@lru_cache(maxsize=PARSED_TIMESTAMPS_KEPT)
+def _sqlite_timestamp(text: str) -> datetime:
+    """A UTC timestamp as SQLite stores it, aware (an offset in the text is converted to UTC)."""
+    parsed = datetime.fromisoformat(text)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -35,12 +48,14 @@ class UtcDateTime(TypeDecorator[datetime]):
             return super().result_processor(dialect, coltype)
 
         # SQLite hands back the ISO text SQLAlchemy wrote ("2026-01-10 12:00:00.000000", in UTC):
-        # parsed in C here rather than by SQLAlchemy's pattern and then this type's own step.
+        # parsed in C (`_sqlite_timestamp`) rather than by SQLAlchemy's pattern and then this type's
+        # own step.
         def process(value: Any) -> datetime | None:
             if value is None:
                 return None
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-            return self.process_result_value(parsed, dialect)
+            if isinstance(value, str):
+                return _sqlite_timestamp(value)
+            return self.process_result_value(value, dialect)
 
         return process
 

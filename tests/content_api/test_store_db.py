@@ -86,6 +86,11 @@ def test_datetimes_come_back_aware_in_utc(engine: Engine):
             # Text written by other means (no fraction of a second) reads the same way.
             conn.execute(text("UPDATE images SET updated_at = '2025-03-01 07:30:05'"))
             assert conn.execute(select(images.c.updated_at)).scalar_one() == stamp.replace(microsecond=0)
+            # So does text with an offset, converted to UTC (and again, once it has been parsed).
+            conn.execute(text("UPDATE images SET updated_at = '2025-03-01 09:30:05+02:00'"))
+            for _ in range(2):
+                again = conn.execute(select(images.c.updated_at)).scalar_one()
+                assert again == stamp.replace(microsecond=0) and again.tzinfo == UTC
     assert back == stamp
     assert back.tzinfo == UTC
 
