@@ -11,7 +11,6 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-
 # Timestamps read from SQLite kept parsed (a store holds a few per post, and pages show the same ones
 # again and again; datetimes are immutable, so they can be shared).
 PARSED_TIMESTAMPS_KEPT = 8192
