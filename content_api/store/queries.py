@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -74,10 +74,12 @@ PUBLIC = PostScope(frozenset({PUBLISHED}))
 
 # ---------------------------------------------------------------------------------------------------
 # Records
+#
+# What the API reads is handed on as named tuples: immutable like frozen dataclasses, and several
+# times cheaper to build, which counts when a page of posts builds a hundred of them.
 
 
-@dataclass(frozen=True, slots=True)
-class PostRecord:
+class PostRecord(NamedTuple):
     id: int
     slug: str
     title: str
@@ -99,8 +101,7 @@ class PostRecord:
         return PostKey(self.published_at, self.id)
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRecord:
+class PersonRecord(NamedTuple):
     id: int
     slug: str
     name: str
@@ -112,15 +113,13 @@ class PersonRecord:
     avatar_alt: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class TagRecord:
+class TagRecord(NamedTuple):
     id: int
     slug: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRecord:
+class ImageRecord(NamedTuple):
     """What is known about an image, without its bytes."""
 
     id: int

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, cast, delete, func, insert, literal, select
 
@@ -90,8 +90,7 @@ class RelatedRow:
     reason: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedEntry:
+class RelatedEntry(NamedTuple):
     """One entry of a related list as served: the related post and why it is related."""
 
     post: PostRecord
