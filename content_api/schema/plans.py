@@ -118,12 +118,14 @@ class _ResolveInfo:
 class _Run:
     """One request's execution of a plan."""
 
-    __slots__ = ("context", "variables", "waves")
+    __slots__ = ("context", "infos", "variables", "waves")
 
     def __init__(self, waves: Waves, context: Any, variables: Any) -> None:
         self.waves = waves
         self.context = context
         self.variables = variables
+        # The resolve info of each resolver step, made on its first call in this request.
+        self.infos: dict[object, Any] = {}
 
 
 Complete = Callable[[Any, _Run], Any]
@@ -149,6 +151,24 @@ class _Step:
     # For String, ID, Boolean and Int fields: the Python type their values already have when
     # serialising them changes nothing (see `_leaf`), so the generated code can skip the call.
     passthrough: str | None = None
+    # A Strawberry resolver the generated code calls itself (see `_Compiler._direct`).
+    direct: _Direct | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Direct:
+    """How Strawberry calls a field's resolver function, for fields without extensions."""
+
+    function: Callable[..., Any]
+    takes_self: bool
+    info_name: str | None
+    root_name: str | None
+    # Strawberry's `Info` for the field, from graphql-core's resolve info.
+    make_info: Callable[[Any], Any]
+    # Converts graphql-core's argument values to the function's keyword arguments (None: it takes none).
+    convert: Callable[[dict[str, Any], Any], dict[str, Any]] | None
+    # The converted keyword arguments, when they are fixed in the document and plain scalars.
+    converted: dict[str, Any] | None
 
 
 class _Deliver:
@@ -292,21 +312,8 @@ def _generate_fill(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Fill:
                 lines.append(f"    out[{key}] = {complete}(v, run)")
             continue
         assert step.field_def is not None
-        namespace[f"resolve{index}"] = step.resolve
-        namespace[f"type{index}"] = step.field_def.type
-        namespace[f"parent{index}"] = step.parent_type
-        if step.args is None:
-            namespace[f"field{index}"] = step.field_def
-            namespace[f"node{index}"] = step.node
-            arguments = f", **get_argument_values(field{index}, node{index}, run.variables)"
-        elif step.args:
-            namespace[f"args{index}"] = step.args
-            arguments = f", **args{index}"
-        else:
-            arguments = ""
+        lines += _resolver_call(step, index, namespace)
         lines += [
-            f"    info = _ResolveInfo(run.context, {step.name!r}, type{index}, parent{index})",
-            f"    r = resolve{index}(source, info{arguments})",
             "    if type(r) is CoroutineType:",
             f"        out[{key}] = None  # holds the key's place; filled when the resolver finishes",
             f"        run.waves.start(r, _Deliver(out, {key}, {complete}, run))",
@@ -317,6 +324,54 @@ def _generate_fill(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Fill:
     exec(compile("\n".join(lines), f"<plan for {type_.name}>", "exec"), namespace)
     fill: Fill = namespace["fill"]
     return fill
+
+
+def _resolver_call(step: _Step, index: int, namespace: dict[str, Any]) -> list[str]:
+    """Lines setting `r` to the result of the step's resolver, with its info made once per request."""
+    assert step.field_def is not None
+    slot = f"slot{index}"
+    namespace[slot] = object()
+    namespace[f"make{index}"] = _info_maker(step)
+    lines = [
+        f"    info = run.infos.get({slot})",
+        "    if info is None:",
+        f"        info = run.infos[{slot}] = make{index}(run.context)",
+    ]
+    if step.args is None:
+        namespace[f"field{index}"] = step.field_def
+        namespace[f"node{index}"] = step.node
+        values = f"get_argument_values(field{index}, node{index}, run.variables)"
+    else:
+        namespace[f"args{index}"] = step.args
+        values = f"args{index}"
+    direct = step.direct
+    if direct is None:
+        namespace[f"resolve{index}"] = step.resolve
+        arguments = f", **{values}" if step.args is None or step.args else ""
+        return [*lines, f"    r = resolve{index}(source, info{arguments})"]
+    namespace[f"function{index}"] = direct.function
+    parts = ["source"] if direct.takes_self else []
+    if direct.info_name is not None:
+        parts.append(f"{direct.info_name}=info")
+    if direct.root_name is not None:
+        parts.append(f"{direct.root_name}=source")
+    if direct.converted is not None:
+        namespace[f"converted{index}"] = direct.converted
+        parts.append(f"**converted{index}")
+    elif direct.convert is not None:
+        namespace[f"convert{index}"] = direct.convert
+        parts.append(f"**convert{index}({values}, info)")
+    return [*lines, f"    r = function{index}({', '.join(parts)})"]
+
+
+def _info_maker(step: _Step) -> Callable[[Any], Any]:
+    assert step.field_def is not None
+    name, return_type, parent = step.name, step.field_def.type, step.parent_type
+    direct = step.direct
+    if direct is None:
+        return lambda context: _ResolveInfo(context, name, return_type, parent)  # type: ignore[arg-type]
+    make = direct.make_info
+    return lambda context: make(_ResolveInfo(context, name, return_type, parent))  # type: ignore[arg-type]
 
 
 def _object(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Complete:
@@ -435,21 +490,22 @@ class _Compiler:
             named = get_nullable_type(field_def.type)
             passthrough = _PASSTHROUGH.get(named.name) if named in _BUILT_IN_SCALARS else None
             return _Step(key, _ATTRIBUTE, strawberry_field.python_name, complete, passthrough=passthrough)
-        if resolve is None:
-            resolve = default_field_resolver
-        elif strawberry_field is not None:
-            resolve = self._direct_call(strawberry_field) or resolve
-        step = _Step(key, _RESOLVER, name, complete, resolve, None, field_def, node, parent)
+        step = _Step(key, _RESOLVER, name, complete, resolve or default_field_resolver)
+        step.field_def, step.node, step.parent_type = field_def, node, parent
         if not any(_uses_variables(argument.value) for argument in node.arguments or ()):
             step.args = get_argument_values(field_def, node)
+        if resolve is not None and strawberry_field is not None:
+            step.direct = self._direct(strawberry_field, step.args)
         return step
 
-    def _direct_call(self, field: Any) -> Callable[..., Any] | None:
-        """The field's resolver called as Strawberry calls it, without Strawberry's wrapping layers.
+    def _direct(self, field: Any, fixed_args: dict[str, Any] | None) -> _Direct | None:
+        """How Strawberry calls the field's resolver function, for the generated code to do the same.
 
-        Strawberry's resolver for a field with no field extensions and no exception handlers converts
-        the arguments, builds its `Info` and calls the function: the same is done here in one frame
-        (no coroutine around the resolver's own). Anything else keeps Strawberry's resolver.
+        Strawberry's resolver for a field with no field extensions and no exception handlers builds
+        its `Info`, converts the arguments and calls the function: the generated code does that
+        itself, without Strawberry's wrapping layers (and with the `Info` made once per request, the
+        arguments converted once per plan when they are fixed scalars). Any other field keeps
+        Strawberry's resolver.
         """
         strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
         resolver = field.base_resolver
@@ -460,29 +516,36 @@ class _Compiler:
             return None
         if resolver.parent_parameter is not None:
             return None
-        function = resolver.wrapped_func
-        takes_self = resolver.self_parameter is not None
         root_name = resolver.root_parameter.name if resolver.root_parameter is not None else None
         info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+        if not all(
+            name is None or (name.isidentifier() and not keyword.iskeyword(name))
+            for name in (root_name, info_name)
+        ):
+            return None
         arguments = field.arguments
         config = strawberry_schema.config
         info_class = config.info_class
         registry = converter.scalar_registry
 
-        def call(source: Any, raw_info: Any, **values: Any) -> Any:
-            info = info_class(_raw_info=raw_info, _field=field)
-            kwargs = (
-                convert_arguments(values, arguments, scalar_registry=registry, config=config, info=info)
-                if arguments
-                else {}
-            )
-            if info_name is not None:
-                kwargs[info_name] = info
-            if root_name is not None:
-                kwargs[root_name] = source
-            return function(source, **kwargs) if takes_self else function(**kwargs)
+        def make_info(raw_info: Any) -> Any:
+            return info_class(_raw_info=raw_info, _field=field)
 
-        return call
+        def convert(values: dict[str, Any], info: Any) -> dict[str, Any]:
+            return convert_arguments(values, arguments, scalar_registry=registry, config=config, info=info)  # type: ignore[no-any-return]
+
+        converted = None
+        if arguments and fixed_args is not None and all(_is_plain(argument.type) for argument in arguments):
+            converted = convert(fixed_args, None)
+        return _Direct(
+            function=resolver.wrapped_func,
+            takes_self=resolver.self_parameter is not None,
+            info_name=info_name,
+            root_name=root_name,
+            make_info=make_info,
+            convert=convert if arguments else None,
+            converted=converted if arguments else None,
+        )
 
     def _completer(self, type_: GraphQLOutputType, sub_sets: list[SelectionSetNode]) -> Complete:
         nullable = True
@@ -496,6 +559,13 @@ class _Compiler:
         if isinstance(type_, GraphQLObjectType):
             return _or_null(_object(type_, self.selection(type_, sub_sets)), nullable)
         raise Unsupported(f"fields of type {type_}")
+
+
+def _is_plain(type_: Any) -> bool:
+    """True for the Python types of arguments whose converted value is the value itself."""
+    return type_ in (str, int, float, bool) or (
+        getattr(type_, "of_type", None) is not None and _is_plain(type_.of_type)
+    )
 
 
 def _leaf_passthrough(value: Any, run: _Run) -> Any:
