@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import keyword
 import logging
+import math
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import CoroutineType
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     FieldNode,
@@ -42,6 +43,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLFloat,
     GraphQLID,
     GraphQLInt,
     GraphQLList,
@@ -66,7 +68,13 @@ from graphql import (
     parse,
     specified_rules,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.get_variable_signature import GraphQLVariableSignature, get_variable_signature
+from graphql.execution.values import (
+    VariableValues,
+    VariableValueSource,
+    get_argument_values,
+    get_variable_values,
+)
 from strawberry.schema.schema import validate_document
 from strawberry.types.arguments import convert_arguments
 
@@ -236,6 +244,7 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
 
 
 _BUILT_IN_SCALARS = (GraphQLString, GraphQLID, GraphQLBoolean, GraphQLInt)
+_BUILT_IN_INPUTS = (*_BUILT_IN_SCALARS, GraphQLFloat)
 
 
 def _list(inner: Complete) -> Complete:
@@ -385,6 +394,9 @@ class Plan:
     operation: OperationDefinitionNode
     fill: Fill
     schema: GraphQLSchema
+    # Per variable, when every variable is a built-in scalar without a default (see
+    # `_coerce_plainly`); None sends every request's variables through graphql-core.
+    plain_variables: tuple[_PlainVariable, ...] | None = None
 
     def execute(self, context: Any, waves: Waves, variables: dict[str, Any] | None) -> dict[str, Any]:
         """The `data` of the answer; `PlanAbandoned` when graphql-core must answer instead.
@@ -394,7 +406,11 @@ class Plan:
         """
         coerced: Any = None
         if self.operation.variable_definitions:
-            coerced = get_variable_values(self.schema, self.operation.variable_definitions, variables or {})
+            coerced = self._coerce_plainly(variables or {})
+            if coerced is None:
+                coerced = get_variable_values(
+                    self.schema, self.operation.variable_definitions, variables or {}
+                )
             if isinstance(coerced, list):
                 raise PlanAbandoned("the variables do not coerce")
         run = _Run(waves, context, coerced)
@@ -408,6 +424,70 @@ class Plan:
             waves.abandon()
             raise PlanAbandoned(f"{type(error).__name__}: {error}") from error
         return data
+
+    def _coerce_plainly(self, variables: dict[str, Any]) -> VariableValues | None:
+        """The coerced variables when graphql-core would give them back unchanged, else None.
+
+        Only values that graphql-core's coercion returns as they are pass (a string for String or
+        ID, an int in range for Int, a bool for Boolean, a finite float for Float, null for a
+        nullable variable); anything else, including every value it would convert or refuse, is
+        left to graphql-core. A variable not given is left out, as graphql-core leaves it out.
+        """
+        specs = self.plain_variables
+        if specs is None:
+            return None
+        sources: dict[str, VariableValueSource] = {}
+        coerced: dict[str, Any] = {}
+        for name, signature, accepts, non_null in specs:
+            if name not in variables:
+                if non_null:
+                    return None
+                sources[name] = VariableValueSource(signature)
+                continue
+            value = variables[name]
+            if value is None:
+                if non_null:
+                    return None
+            elif not accepts(value):
+                return None
+            sources[name] = VariableValueSource(signature, value)
+            coerced[name] = value
+        return VariableValues(sources, coerced)
+
+
+class _PlainVariable(NamedTuple):
+    name: str
+    signature: GraphQLVariableSignature
+    accepts: Callable[[Any], bool]
+    non_null: bool
+
+
+_PLAIN_INPUTS: dict[str, Callable[[Any], bool]] = {
+    "String": lambda value: type(value) is str,
+    "ID": lambda value: type(value) is str,
+    "Int": lambda value: type(value) is int and -(2**31) <= value < 2**31,
+    "Boolean": lambda value: type(value) is bool,
+    "Float": lambda value: type(value) is float and math.isfinite(value),
+}
+
+
+def _plain_variables(
+    schema: GraphQLSchema, operation: OperationDefinitionNode
+) -> tuple[_PlainVariable, ...] | None:
+    specs = []
+    for definition in operation.variable_definitions or ():
+        if definition.default_value is not None or definition.directives:
+            return None
+        signature = get_variable_signature(schema, definition)
+        if isinstance(signature, GraphQLError):
+            return None
+        non_null = isinstance(signature.type, GraphQLNonNull)
+        named = get_nullable_type(signature.type)
+        if named not in _BUILT_IN_INPUTS:
+            return None
+        accepts = _PLAIN_INPUTS[named.name]  # type: ignore[union-attr]
+        specs.append(_PlainVariable(signature.name, signature, accepts, non_null))
+    return tuple(specs)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -596,7 +676,7 @@ def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) 
         fill = _generate_fill(root, steps)
     except (Unsupported, GraphQLError, RecursionError):
         return None
-    return Plan(operation, fill, schema)
+    return Plan(operation, fill, schema, _plain_variables(schema, operation))
 
 
 class PlanCache:

@@ -24,8 +24,12 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    OperationDefinitionNode,
+    build_schema,
     get_named_type,
+    parse,
 )
+from graphql.execution.values import get_variable_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -451,3 +455,102 @@ def test_a_kept_connection_that_failed_is_replaced(engine: Engine) -> None:
     finally:
         reader.close()
     assert second.closed
+
+
+VARIABLES_QUERY = """
+query V($slug: String!, $first: Int) { post(slug: $slug) { slug related(first: $first) { slug } } }"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "plan_answers"),
+    [
+        ({"slug": "allotment-opens", "first": 2}, True),
+        ({"slug": "allotment-opens"}, True),  # $first not given: the argument's default applies
+        ({"slug": "allotment-opens", "first": None}, None),  # graphql-core decides
+        ({"slug": "allotment-opens", "first": 2.0}, None),
+        ({"slug": "allotment-opens", "first": 2**31}, False),
+        ({"slug": "allotment-opens", "first": True}, False),
+        ({"slug": 7}, False),
+        ({"slug": None}, False),
+        ({}, False),
+    ],
+)
+def test_variables_are_coerced_as_graphql_core_coerces_them(
+    pair: tuple[TestClient, TestClient, Site],
+    plan_runs: list[str],
+    variables: dict[str, Any],
+    plan_answers: bool | None,
+) -> None:
+    planned, executed, _site = pair
+    expected = _ask(executed, VARIABLES_QUERY, variables)
+    assert _ask(planned, VARIABLES_QUERY, variables) == expected
+    if plan_answers is not None:
+        assert bool(plan_runs) is plan_answers, expected
+
+
+_SCALARS_SCHEMA = build_schema(
+    "type Query { f(s: String, i: Int, d: ID, x: Float, b: Boolean, n: Int!, e: E, l: [Int]): Int }"
+    " enum E { A B }"
+)
+_SCALARS_OPERATION = parse(
+    "query($s: String, $i: Int, $d: ID, $x: Float, $b: Boolean, $n: Int!)"
+    " { f(s: $s, i: $i, d: $d, x: $x, b: $b, n: $n) }"
+).definitions[0]
+_ANY_JSON = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.dictionaries(st.sampled_from(["s", "i", "d", "x", "b", "n", "extra"]), _ANY_JSON, max_size=7)
+)
+def test_plain_variables_coerce_exactly_as_graphql_core_or_not_at_all(values: dict[str, Any]) -> None:
+    assert isinstance(_SCALARS_OPERATION, OperationDefinitionNode)
+    plan = plans_module.Plan(
+        _SCALARS_OPERATION,
+        lambda source, run: {},
+        _SCALARS_SCHEMA,
+        plans_module._plain_variables(_SCALARS_SCHEMA, _SCALARS_OPERATION),
+    )
+    assert plan.plain_variables is not None
+    fast = plan._coerce_plainly(values)
+    slow = get_variable_values(_SCALARS_SCHEMA, _SCALARS_OPERATION.variable_definitions, values)
+    if fast is not None:
+        assert not isinstance(slow, list), slow
+        assert fast.coerced == slow.coerced
+        assert _sources(fast) == _sources(slow)
+
+
+def _sources(values: Any) -> dict[str, Any]:
+    return {
+        name: (source.signature.name, str(source.signature.type), source.signature.default, source.value)
+        for name, source in values.sources.items()
+    }
+
+
+def test_plain_values_take_the_short_way() -> None:
+    assert isinstance(_SCALARS_OPERATION, OperationDefinitionNode)
+    specs = plans_module._plain_variables(_SCALARS_SCHEMA, _SCALARS_OPERATION)
+    plan = plans_module.Plan(_SCALARS_OPERATION, lambda source, run: {}, _SCALARS_SCHEMA, specs)
+    for values in ({"s": "a", "i": 1, "d": "x", "x": 1.5, "b": True, "n": 2}, {"n": -5, "s": None}):
+        fast = plan._coerce_plainly(values)
+        slow = get_variable_values(_SCALARS_SCHEMA, _SCALARS_OPERATION.variable_definitions, values)
+        assert fast is not None and not isinstance(slow, list)
+        assert fast.coerced == slow.coerced and _sources(fast) == _sources(slow)
+
+
+def test_variables_with_defaults_enums_or_lists_are_left_to_graphql_core() -> None:
+    for operation in (
+        "query($i: Int = 3) { f(i: $i) }",
+        "query($e: E) { f(e: $e) }",
+        "query($l: [Int]) { f(l: $l) }",
+    ):
+        definition = parse(operation).definitions[0]
+        assert isinstance(definition, OperationDefinitionNode)
+        assert plans_module._plain_variables(_SCALARS_SCHEMA, definition) is None
