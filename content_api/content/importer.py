@@ -10,7 +10,7 @@ from content_api.content.reader import read_folder
 from content_api.content.writer import ImportSummary, write_folder
 from content_api.services.related import refresh_related
 from content_api.store.db import write_engine
-from content_api.store.maintenance import lock_content_writes
+from content_api.store.maintenance import lock_content_writes, refresh_statistics
 
 
 def import_folder(engine: Engine, folder: Path | str) -> ImportSummary:
@@ -23,4 +23,5 @@ def import_folder(engine: Engine, folder: Path | str) -> ImportSummary:
         lock_content_writes(conn)
         summary = write_folder(conn, content)
         refresh_related(conn)
-        return summary
+    refresh_statistics(engine)
+    return summary

@@ -35,7 +35,7 @@ from content_api.services.related import refresh_related
 from content_api.store.audits import save_report
 from content_api.store.db import write_engine
 from content_api.store.image_urls import image_path_for_url, image_url
-from content_api.store.maintenance import bump_content_version, lock_content_writes
+from content_api.store.maintenance import bump_content_version, lock_content_writes, refresh_statistics
 from content_api.store.tables import DRAFT, PUBLISHED, SCHEDULED, images, people, posts
 from content_api.store.writes import (
     Conflict,
@@ -522,6 +522,7 @@ def import_folder_gated(
                 state = find_post(conn, post_id=ident)
                 if state is not None:
                     queued += webhooks.enqueue_post_event(conn, event, state, summary.content_version, moment)
+    refresh_statistics(engine)
     if queued:
         webhooks.notify()
     published = [slug for slug in reports if slug not in {item.slug for item in held}]

@@ -10,6 +10,8 @@ from content_api.store.db import write_engine
 from content_api.store.tables import metadata, site_state
 
 CONTENT_VERSION = "content_version"
+# Rows SQLite's ANALYZE looks at per index (https://sqlite.org/lang_analyze.html#approx).
+SQLITE_ANALYSIS_LIMIT = 1000
 
 
 def clear_store(engine: Engine) -> None:
@@ -23,6 +25,25 @@ def clear_store(engine: Engine) -> None:
             conn.execute(table.delete())
         # Keep the full-text index in step with the now empty posts table.
         conn.execute(text("INSERT INTO posts_fts (posts_fts) VALUES ('delete-all')"))
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Bring the query planner's statistics up to date after a bulk write (an import).
+
+    A freshly filled PostgreSQL store has none until autovacuum gets to it (a minute or more), and
+    without them the planner can read every published post to find one by its slug; `ANALYZE` of the
+    content tables takes milliseconds. SQLite gets `ANALYZE` with an analysis limit, which samples a
+    bounded number of rows per index, so it stays quick on a large store.
+    """
+    if engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"ANALYZE {names}"))
+        return
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        driver.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")  # type: ignore[union-attr]
+        driver.execute("ANALYZE")  # type: ignore[union-attr]
 
 
 def content_version(conn: Connection) -> int:

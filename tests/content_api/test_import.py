@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from content_api.content import ContentError, export_store, import_folder
 from content_api.store.maintenance import content_version
@@ -333,3 +333,21 @@ def test_concurrent_imports_both_succeed_one_after_the_other(engine: Engine):
     assert sorted(result.content_version for result in results) == [1, 2]
     assert sorted(result.posts.created for result in results) == [0, 4]
     assert row_counts(engine)["posts"] == 4
+
+
+def test_an_import_leaves_the_planner_statistics_up_to_date(engine: Engine):
+    if engine.dialect.name == "postgresql":
+        # Emptied by TRUNCATE (clear_store): no statistics until the next ANALYZE.
+        statistics = "SELECT reltuples FROM pg_class WHERE oid = 'posts'::regclass"
+    else:
+        # The planner's row count of posts: the first number of each of its indexes' statistics.
+        statistics = "SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 WHERE tbl = 'posts'"
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))  # on the empty store: sqlite_stat1 exists, nothing for posts
+    with engine.connect() as conn:
+        before = conn.execute(text(statistics)).scalar()
+    import_folder(engine, SITE)
+    with engine.connect() as conn:
+        after = conn.execute(text(statistics)).scalar()
+        counted = conn.execute(select(func.count()).select_from(posts)).scalar_one()
+    assert before != counted and after == counted == 4
