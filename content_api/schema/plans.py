@@ -383,10 +383,6 @@ def _info_maker(step: _Step) -> Callable[[Any], Any]:
     return lambda context: make(_ResolveInfo(context, name, return_type, parent))  # type: ignore[arg-type]
 
 
-def _object(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Complete:
-    return _generate_fill(type_, steps)
-
-
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A compiled query operation."""
@@ -637,7 +633,7 @@ class _Compiler:
         if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
             return _or_null(_leaf(type_), nullable)
         if isinstance(type_, GraphQLObjectType):
-            return _or_null(_object(type_, self.selection(type_, sub_sets)), nullable)
+            return _or_null(_generate_fill(type_, self.selection(type_, sub_sets)), nullable)
         raise Unsupported(f"fields of type {type_}")
 
 
