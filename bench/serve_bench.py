@@ -1,12 +1,14 @@
 """Serving benchmark: ``content-api serve`` against a raw Starlette app returning the same JSON bytes.
 
     .venv/bin/python bench/serve_bench.py [--store generated|demo] [--posts 500] [--duration 10] [--rounds 3]
-                                          [--scale-posts 100000]
+                                          [--scale-posts 100000] [--backend sqlite|postgres] [--without-plans]
 
-1. Loads a store into a SQLite file under ``bench/out/serve/``: by default 500 generated posts and 40 people
+1. Loads a store into a SQLite file under ``bench/out/serve/`` (or, with ``--backend postgres``, into a fresh
+   schema ``bench_serve`` of the database ``--postgres-url``): by default 500 generated posts and 40 people
    (``bench/articles.py --clean``, through ``content-api import``), or the bundled demo (``--store demo``).
 2. Starts ``content-api serve --workers 2`` twice on 127.0.0.1: as configured by default (response cache on)
-   and with ``CONTENT_API_RESPONSE_CACHE_MB=0`` (response cache off; parser and validation caches on).
+   and with ``CONTENT_API_RESPONSE_CACHE_MB=0`` (response cache off; parser and validation caches on);
+   with ``--without-plans`` a third time, response cache off and ``CONTENT_API_COMPILED_PLANS=0``.
    Records the answers to the post-page query (post, feature image, authors, tags, related news), to a
    20-item list query and to the post-page query as a GET with its ETag, and starts ``bench/raw_app.py``
    (uvicorn, 2 workers, 127.0.0.1) that returns those recorded bytes for the same requests (304 for the
@@ -17,7 +19,7 @@
    in the same run, then checks the issue's targets.
    Results go to ``bench/out/serve_bench.json``.
 4. Unless ``--scale-posts 0``, runs ``bench/scale_bench.py`` (post by slug and the first page of posts at
-   1,000 and 100,000 posts, in process) and adds its two targets to the list.
+   1,000 and 100,000 posts, in process, on the same backend) and adds its two targets to the list.
 
 Every server is stopped at the end, also on failure or Ctrl-C.
 """
@@ -65,6 +67,10 @@ CONDITIONAL = "post page, GET 304"
 RAW = "raw Starlette JSON"
 CACHED = "content-api serve"
 UNCACHED = "serve, no response cache"
+# With --without-plans: the same with compiled plans off (graphql-core's executor), for comparison.
+UNPLANNED = "serve, no response cache, no plans"
+# The PostgreSQL schema the store goes to with --backend postgres (dropped and made again each run).
+POSTGRES_SCHEMA = "bench_serve"
 TARGETS = [
     (CACHED, POST_PAGE, 0.6),
     (UNCACHED, POST_PAGE, 0.25),
@@ -169,9 +175,30 @@ class Server:
         self._log.close()
 
 
-def prepare_store(kind: str, posts: int, database_url: str, db_file: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+def store_url(args: argparse.Namespace, db_file: Path) -> str:
+    """The store's URL: a SQLite file, or a fresh schema of the PostgreSQL database `--postgres-url`."""
+    if args.backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{db_file}"
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        admin = create_engine(args.postgres_url)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{POSTGRES_SCHEMA}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{POSTGRES_SCHEMA}"'))
+        admin.dispose()
+    except SQLAlchemyError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise BenchError(f"cannot prepare PostgreSQL at {args.postgres_url}: {first_line}") from None
+    parsed = make_url(args.postgres_url)
+    options = {**parsed.query, "options": f"-csearch_path={POSTGRES_SCHEMA}"}
+    return parsed.set(query=options).render_as_string(hide_password=False)
+
+
+def prepare_store(kind: str, posts: int, database_url: str) -> None:
     cli = tool("content-api")
     if kind == "demo":
         run_step([cli, "demo", "--database-url", database_url], what="content-api demo")
@@ -400,6 +427,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--load-generator", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="where the store is (default sqlite; postgres: a schema bench_serve of --postgres-url)",
+    )
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--without-plans",
+        action="store_true",
+        help="also measure the uncached server with compiled plans off (graphql-core's executor)",
+    )
+    parser.add_argument(
         "--scale-posts",
         type=int,
         default=100_000,
@@ -421,12 +460,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if wrk is None:
         print("wrk cannot be had here: using the Python load generator", file=sys.stderr)
-    db_file = OUT / "content.db"
-    database_url = f"sqlite:///{db_file}"
     servers: list[Server] = []
     results: list[LoadResult] = []
     try:
-        prepare_store(args.store, args.posts, database_url, db_file)
+        database_url = store_url(args, OUT / "content.db")
+        prepare_store(args.store, args.posts, database_url)
         # One public URL for image links, so both servers give the same bytes whatever their ports.
         env = {
             **os.environ,
@@ -439,8 +477,14 @@ def main(argv: list[str] | None = None) -> int:
         uncached_env = {**env, "CONTENT_API_RESPONSE_CACHE_MB": "0"}
         uncached = start_api(UNCACHED, args, database_url, uncached_env, "content-api-uncached.log")
         servers.append(uncached)
-        api.wait_ready()
-        uncached.wait_ready()
+        uncached_servers = [uncached]
+        if args.without_plans:
+            unplanned_env = {**uncached_env, "CONTENT_API_COMPILED_PLANS": "0"}
+            unplanned = start_api(UNPLANNED, args, database_url, unplanned_env, "content-api-unplanned.log")
+            servers.append(unplanned)
+            uncached_servers.append(unplanned)
+        for server in servers:
+            server.wait_ready()
         answers = record_answers(api.url)
         answers_file = OUT / "answers.json"
         answers_file.write_text(json.dumps(list(answers.values())), encoding="utf-8")
@@ -455,8 +499,8 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(raw)
         raw.wait_ready()
         plan = [
-            (POST_PAGE, Load("POST", answers[POST_PAGE]["body"].encode()), (raw, api, uncached)),
-            (LIST, Load("POST", answers[LIST]["body"].encode()), (raw, api, uncached)),
+            (POST_PAGE, Load("POST", answers[POST_PAGE]["body"].encode()), (raw, api, *uncached_servers)),
+            (LIST, Load("POST", answers[LIST]["body"].encode()), (raw, api, *uncached_servers)),
             (
                 CONDITIONAL,
                 Load(
@@ -491,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, args)
     verdicts = check_targets(results)
     if args.scale_posts:
-        verdicts += run_scale_bench(args.scale_posts)
+        verdicts += run_scale_bench(args.scale_posts, args)
     load_average = os.getloadavg()[0]
     print(f"load average (1 min) at the end: {load_average:.2f} on {os.cpu_count()} cores")
     summary = {
@@ -549,12 +593,13 @@ def check_same_answers(query: str, load: Load, record: dict[str, str], servers: 
             raise BenchError(f"{server.name} does not give the recorded answer to the {query} query")
 
 
-def run_scale_bench(posts: int) -> list[dict[str, Any]]:
-    """The store-size targets, measured by bench/scale_bench.py in this run."""
+def run_scale_bench(posts: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The store-size targets, measured by bench/scale_bench.py in this run, on the same backend."""
     import scale_bench
 
-    print(f"\n$ .venv/bin/python bench/scale_bench.py --posts {posts}", file=sys.stderr)
-    scale_bench.main(["--posts", str(posts)])
+    scale_args = ["--posts", str(posts), "--backend", args.backend, "--postgres-url", args.postgres_url]
+    print(f"\n$ .venv/bin/python bench/scale_bench.py {' '.join(scale_args)}", file=sys.stderr)
+    scale_bench.main(scale_args)
     summary = json.loads((OUT.parent / "scale_bench.json").read_text(encoding="utf-8"))
     verdicts = []
     for name, verdict in summary["verdicts"].items():
@@ -608,8 +653,9 @@ def print_table(results: list[LoadResult], args: argparse.Namespace) -> None:
         else f"Python load generator, {args.connections} connections, {args.duration:g} s"
     )
     store = f"{args.posts} generated posts" if args.store == "generated" else "the demo content"
+    backend = "SQLite" if args.backend == "sqlite" else "PostgreSQL"
     print(
-        f"\nServing on SQLite ({store}), {args.workers} workers each, {load}, 127.0.0.1; "
+        f"\nServing on {backend} ({store}), {args.workers} workers each, {load}, 127.0.0.1; "
         f"median of {args.rounds} rounds, servers taking turns:\n"
     )
     print("| server | query | req/s | p50 ms | p99 ms | ratio to raw | errors |")
