@@ -78,7 +78,7 @@ class GraphQLEndpoint:
         self.guard = RequestGuard(schema._schema, engine, settings.limits, dev_mode=settings.dev_mode)
         # Read queries through compiled plans, graphql-core for everything else (content_api/http/planned.py).
         self.planned = (
-            PlannedReads(schema._schema, engine, settings.limits.query_timeout)
+            PlannedReads(schema._schema, engine, settings.limits.query_timeout, settings.reads_in_flight)
             if settings.compiled_plans
             else None
         )

@@ -19,6 +19,7 @@ a second time.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLSchema
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 from starlette.concurrency import run_in_threadpool
 
 from content_api.context import Context, HeldConnection
@@ -39,6 +41,19 @@ from content_api.services.auth import Principal
 from content_api.store.queries import PostScope
 
 T = TypeVar("T")
+
+# Plan reads in flight at once per worker when the pool does not say how many connections it has.
+DEFAULT_CONCURRENT_READS = 16
+
+
+def _pool_capacity(engine: Engine) -> int:
+    """How many connections `engine`'s pool hands out at once (its size and overflow)."""
+    pool = engine.pool
+    size = pool.size() if isinstance(pool, QueuePool) else 0
+    overflow = getattr(pool, "_max_overflow", 0)
+    if size <= 0 or overflow < 0:
+        return DEFAULT_CONCURRENT_READS
+    return max(1, size + overflow)
 
 
 class _SqliteReader:
@@ -88,17 +103,31 @@ class _SqliteReader:
 class PlannedReads:
     """Compiled plans of one app, and how they run."""
 
-    def __init__(self, schema: GraphQLSchema, engine: Engine, query_timeout: float) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, engine: Engine, query_timeout: float, reads_in_flight: int = 4
+    ) -> None:
         self.plans = PlanCache(schema)
         self._engine = engine
         self._offload = engine.dialect.name != "sqlite"
         self._sqlite = None if self._offload else _SqliteReader(engine)
         self._reads = engine.execution_options(isolation_level="AUTOCOMMIT") if self._offload else engine
         self._timeout = query_timeout
+        # On PostgreSQL, at most `reads_in_flight` plans run at once (never more than the pool has
+        # connections); other requests wait their turn here, in order. Many plans at once in worker
+        # threads mostly contend for the interpreter lock, which shows as a long tail of slow requests.
+        self._turns: asyncio.Semaphore | None = None
+        self._turns_loop: asyncio.AbstractEventLoop | None = None
+        self._concurrency = min(reads_in_flight, _pool_capacity(engine))
 
     def close(self) -> None:
         if self._sqlite is not None:
             self._sqlite.close()
+
+    def _turn(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._turns is None or self._turns_loop is not loop:
+            self._turns, self._turns_loop = asyncio.Semaphore(self._concurrency), loop
+        return self._turns
 
     async def answer(
         self,
@@ -134,7 +163,10 @@ class PlannedReads:
         call = partial(run_sync_with_deadline, work, self._timeout)
         started = time.monotonic()
         try:
-            return await run_in_threadpool(call) if self._offload else call()
+            if not self._offload:
+                return call()
+            async with self._turn():
+                return await run_in_threadpool(call)
         except (PlanAbandoned, DBAPIError) as error:
             cause = error.__cause__ if isinstance(error, PlanAbandoned) else error
             if is_database_outage(cause):

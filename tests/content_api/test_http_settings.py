@@ -22,6 +22,7 @@ def test_defaults() -> None:
     assert settings.cors_origins == ()
     assert settings.public_url == ""
     assert settings.image_max_age == 3600
+    assert settings.reads_in_flight == 4
 
 
 def test_values_from_the_environment_round_trip() -> None:
@@ -32,6 +33,7 @@ def test_values_from_the_environment_round_trip() -> None:
             "CONTENT_API_CORS_ORIGINS": "https://a.example, https://b.example,",
             "CONTENT_API_PUBLIC_URL": "https://news.example/",
             "CONTENT_API_IMAGE_MAX_AGE": "86400",
+            "CONTENT_API_READS_IN_FLIGHT": "12",
         }
     )
     assert settings.database_url == "postgresql+psycopg://news@db/news"
@@ -39,11 +41,18 @@ def test_values_from_the_environment_round_trip() -> None:
     assert settings.cors_origins == ("https://a.example", "https://b.example")
     assert settings.public_url == "https://news.example"
     assert settings.image_max_age == 86400
+    assert settings.reads_in_flight == 12
     assert Settings.from_env(settings.to_env()) == settings
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("CONTENT_API_DEV", "maybe"), ("CONTENT_API_IMAGE_MAX_AGE", "-5")]
+    ("name", "value"),
+    [
+        ("CONTENT_API_DEV", "maybe"),
+        ("CONTENT_API_IMAGE_MAX_AGE", "-5"),
+        ("CONTENT_API_READS_IN_FLIGHT", "0"),
+        ("CONTENT_API_READS_IN_FLIGHT", "many"),
+    ],
 )
 def test_bad_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):

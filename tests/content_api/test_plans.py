@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,8 +43,10 @@ from content_api.http import planned as planned_module
 from content_api.schema import plans as plans_module
 from content_api.schema.plans import compile_plan
 from content_api.schema.schema import schema
+from content_api.services.auth import ANONYMOUS
 from content_api.services.related import refresh_related
 from content_api.settings import Settings
+from content_api.store.queries import PUBLIC
 from content_api.store.tables import posts
 from tests.content_api.graphql_site import Site, build_site
 
@@ -554,3 +558,42 @@ def test_variables_with_defaults_enums_or_lists_are_left_to_graphql_core() -> No
         definition = parse(operation).definitions[0]
         assert isinstance(definition, OperationDefinitionNode)
         assert plans_module._plain_variables(_SCALARS_SCHEMA, definition) is None
+
+
+def test_plans_run_at_most_reads_in_flight_at_once(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: plans run in worker threads, two at a time here; SQLite: inline, one at a time."""
+
+    build_site(engine)
+    reads = planned_module.PlannedReads(GRAPHQL_SCHEMA, engine, query_timeout=10, reads_in_flight=2)
+    running, most = 0, 0
+    lock = threading.Lock()
+    original = plans_module.Plan.execute
+
+    def slow(self: plans_module.Plan, *args: Any, **kwargs: Any) -> Any:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.02)
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(plans_module.Plan, "execute", slow)
+    query = '{ post(slug: "allotment-opens") { title } }'
+
+    async def many() -> list[Any]:
+        asks = [
+            reads.answer(query, None, None, scope=PUBLIC, image_base_url="https://x", principal=ANONYMOUS)
+            for _ in range(8)
+        ]
+        return await asyncio.gather(*asks)
+
+    try:
+        answers = asyncio.run(many())
+    finally:
+        reads.close()
+    assert all(answer == {"post": {"title": "The allotment opens"}} for answer in answers)
+    assert most == (2 if engine.dialect.name == "postgresql" else 1)
