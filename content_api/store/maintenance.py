@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from sqlalchemy import Connection, Engine, Integer, String, cast, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from content_api.store.db import write_engine
 from content_api.store.tables import metadata, site_state
+
+_log = logging.getLogger(__name__)
 
 CONTENT_VERSION = "content_version"
 # Rows SQLite's ANALYZE looks at per index (https://sqlite.org/lang_analyze.html#approx).
@@ -34,16 +40,24 @@ def refresh_statistics(engine: Engine) -> None:
     without them the planner can read every published post to find one by its slug; `ANALYZE` of the
     content tables takes milliseconds. SQLite gets `ANALYZE` with an analysis limit, which samples a
     bounded number of rows per index, so it stays quick on a large store.
+
+    The write before it has been committed whatever happens here: statistics are an optimisation, so a
+    failure (another writer holding SQLite's lock past its timeout, a role not allowed to analyse) is
+    logged and left for autovacuum or the next import.
     """
-    if engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"ANALYZE {names}"))
-        return
-    with engine.connect() as conn:
-        driver = conn.connection.driver_connection
-        driver.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")  # type: ignore[union-attr]
-        driver.execute("ANALYZE")  # type: ignore[union-attr]
+    try:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+            with engine.begin() as conn:
+                conn.execute(text(f"ANALYZE {names}"))
+            return
+        with engine.connect() as conn:
+            driver = conn.connection.driver_connection
+            driver.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")  # type: ignore[union-attr]
+            driver.execute("ANALYZE")  # type: ignore[union-attr]
+    except (DBAPIError, sqlite3.Error) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        _log.warning("could not refresh the planner's statistics: %s", first_line)
 
 
 def content_version(conn: Connection) -> int:

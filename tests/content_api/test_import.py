@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,30 @@ def test_an_import_leaves_the_planner_statistics_up_to_date(engine: Engine):
         after = conn.execute(text(statistics)).scalar()
         counted = conn.execute(select(func.count()).select_from(posts)).scalar_one()
     assert before != counted and after == counted == 4
+
+
+def test_statistics_that_cannot_be_refreshed_do_not_fail_the_import(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    from content_api.store import maintenance
+
+    locked = sqlite3.OperationalError("database is locked")
+
+    class Busy:
+        def __init__(self, real: Engine) -> None:
+            self.dialect = real.dialect
+
+        def connect(self) -> None:
+            raise locked
+
+        begin = connect
+
+    real_refresh = maintenance.refresh_statistics
+    monkeypatch.setattr(
+        "content_api.content.importer.refresh_statistics", lambda engine: real_refresh(Busy(engine))
+    )
+    summary = import_folder(engine, SITE)
+    assert summary.posts.created == 4
+    assert "could not refresh the planner's statistics: database is locked" in caplog.text
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(posts)).scalar_one() == 4
