@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, partial
-from typing import Any, Protocol, TypeVar
+from functools import partial
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from sqlalchemy import Connection
 from strawberry.dataloader import DataLoader
@@ -47,6 +47,37 @@ class Loader(Protocol[K, V]):
 LoaderFactory = Callable[[Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]], Any]
 
 
+Owner = TypeVar("Owner")
+R = TypeVar("R")
+
+
+class made_on_first_use(Generic[Owner, R]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first access).
+
+    A request's loaders are made on first use, by one thread at a time; the value is stored in the
+    instance's `__dict__`, so later reads do not call this descriptor at all.
+    """
+
+    def __init__(self, make: Callable[[Owner], R]) -> None:
+        self._make = make
+        self._name = make.__name__
+        self.__doc__ = make.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> made_on_first_use[Owner, R]: ...
+    @overload
+    def __get__(self, instance: Owner, owner: type) -> R: ...
+    def __get__(self, instance: Owner | None, owner: type) -> R | made_on_first_use[Owner, R]:
+        if instance is None:
+            return self
+        value = self._make(instance)
+        instance.__dict__[self._name] = value
+        return value
+
+
 @dataclass(frozen=True, slots=True)
 class ParentPostsKey:
     """One page of a person's (as author) or a tag's posts."""
@@ -67,55 +98,55 @@ class Loaders:
         # Loaders are made on first use: a request touches a few of them.
         self._loader = loader
 
-    @cached_property
+    @made_on_first_use
     def post_by_id(self) -> Loader[int, PostRecord | None]:
         return self._loader(self._posts_by_id)
 
-    @cached_property
+    @made_on_first_use
     def post_by_slug(self) -> Loader[str, PostRecord | None]:
         return self._loader(self._posts_by_slug)
 
-    @cached_property
+    @made_on_first_use
     def body_of_post(self) -> Loader[int, str | None]:
         return self._loader(self._bodies_of_posts)
 
-    @cached_property
+    @made_on_first_use
     def person_by_id(self) -> Loader[int, PersonRecord | None]:
         return self._loader(self._people_by_id)
 
-    @cached_property
+    @made_on_first_use
     def person_by_slug(self) -> Loader[str, PersonRecord | None]:
         return self._loader(self._people_by_slug)
 
-    @cached_property
+    @made_on_first_use
     def tag_by_id(self) -> Loader[int, TagRecord | None]:
         return self._loader(self._tags_by_id)
 
-    @cached_property
+    @made_on_first_use
     def image_by_id(self) -> Loader[int, ImageRecord | None]:
         return self._loader(self._images_by_id)
 
-    @cached_property
+    @made_on_first_use
     def authors_of_post(self) -> Loader[int, list[PersonRecord]]:
         return self._loader(self._authors_of_posts)
 
-    @cached_property
+    @made_on_first_use
     def people_of_post(self) -> Loader[int, list[PersonRecord]]:
         return self._loader(self._people_of_posts)
 
-    @cached_property
+    @made_on_first_use
     def tags_of_post(self) -> Loader[int, list[TagRecord]]:
         return self._loader(self._tags_of_posts)
 
-    @cached_property
+    @made_on_first_use
     def posts_of_parent(self) -> Loader[ParentPostsKey, list[PostRecord]]:
         return self._loader(self._posts_of_parents)
 
-    @cached_property
+    @made_on_first_use
     def post_count_of_parent(self) -> Loader[tuple[PostLink, int], int]:
         return self._loader(self._post_counts_of_parents)
 
-    @cached_property
+    @made_on_first_use
     def related_of_post(self) -> Loader[tuple[int, int], list[RelatedEntry]]:
         return self._loader(self._related_of_posts)
 

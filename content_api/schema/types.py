@@ -275,20 +275,22 @@ class RelatedReason:
         return cls(pinned=pinned, tags=names("tags"), people=names("people"), terms=names("terms"))
 
 
+def _related_reason(root: RelatedPost) -> RelatedReason:
+    # Built when asked for: a post page's related news seldom shows why.
+    return RelatedReason.from_stored(root.entry.reason, root.entry.pinned)
+
+
 @strawberry.type(description="A published post listed as related news, with why it is listed.")
 class RelatedPost(Post):
     score: float = strawberry.field(
         description="How related the post is, higher is closer (a pinned post may score 0)."
     )
-    reason: RelatedReason
+    reason: RelatedReason = strawberry.field(resolver=_related_reason)
+    entry: strawberry.Private[RelatedEntry]
 
     @classmethod
     def from_entry(cls, entry: RelatedEntry) -> RelatedPost:
-        return cls(
-            **_post_fields(entry.post),
-            score=entry.score / SCORE_SCALE,
-            reason=RelatedReason.from_stored(entry.reason, entry.pinned),
-        )
+        return cls(**_post_fields(entry.post), score=entry.score / SCORE_SCALE, entry=entry)
 
 
 async def _parent_posts(
