@@ -38,6 +38,7 @@ from content_api.http.timeouts import query_timeout, run_sync_with_deadline
 from content_api.schema.plans import PlanAbandoned, PlanCache
 from content_api.schema.waves import Waves
 from content_api.services.auth import Principal
+from content_api.settings import DEFAULT_READS_IN_FLIGHT
 from content_api.store.queries import PostScope
 
 T = TypeVar("T")
@@ -104,7 +105,11 @@ class PlannedReads:
     """Compiled plans of one app, and how they run."""
 
     def __init__(
-        self, schema: GraphQLSchema, engine: Engine, query_timeout: float, reads_in_flight: int = 4
+        self,
+        schema: GraphQLSchema,
+        engine: Engine,
+        query_timeout: float,
+        reads_in_flight: int = DEFAULT_READS_IN_FLIGHT,
     ) -> None:
         self.plans = PlanCache(schema)
         self._engine = engine
