@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from content_api.schema.errors import INTERNAL_MESSAGE, INTERNAL_SERVER_ERROR
+from content_api.store.db import first_line
 
 logger = logging.getLogger("content_api.http")
 
@@ -120,7 +121,7 @@ def _json(status: int, error: dict[str, Any], headers: Mapping[str, str] | None 
 async def _on_database_error(request: Request, exc: Exception) -> Response:
     if not is_database_outage(exc):
         return await _on_unexpected(request, exc)
-    logger.warning("database unavailable during %s: %s", request.url.path, _first_line(exc))
+    logger.warning("database unavailable during %s: %s", request.url.path, first_line(exc))
     rejection = database_unavailable()
     return _json(rejection.status, rejection.error(), rejection.headers)
 
@@ -128,12 +129,6 @@ async def _on_database_error(request: Request, exc: Exception) -> Response:
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unexpected error during %s", request.url.path, exc_info=exc)
     return _json(500, {"message": INTERNAL_MESSAGE, "extensions": {"code": INTERNAL_SERVER_ERROR}})
-
-
-def _first_line(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error
-    text = str(cause).strip()
-    return text.splitlines()[0] if text else type(cause).__name__
 
 
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]

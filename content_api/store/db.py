@@ -115,9 +115,15 @@ def check_connection(engine: Engine) -> None:
 def describe_connection_error(engine: Engine, error: BaseException) -> str:
     """One line naming the database (without its password) and the driver's first line of complaint."""
     where = engine.url.render_as_string(hide_password=True)
+    return f"cannot use the database {where}: {first_line(error)}"
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of the driver's complaint behind `error` (SQLAlchemy wraps it as `orig`), or the
+    name of its type when it says nothing."""
     cause = getattr(error, "orig", None) or error
-    first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-    return f"cannot use the database {where}: {first_line}"
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
-from content_api.store.db import write_engine
+from content_api.store.db import first_line, write_engine
 from content_api.store.tables import metadata, site_state
 
 _log = logging.getLogger(__name__)
@@ -56,8 +56,7 @@ def refresh_statistics(engine: Engine) -> None:
             driver.execute(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")  # type: ignore[union-attr]
             driver.execute("ANALYZE")  # type: ignore[union-attr]
     except (DBAPIError, sqlite3.Error) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        _log.warning("could not refresh the planner's statistics: %s", first_line)
+        _log.warning("could not refresh the planner's statistics: %s", first_line(error))
 
 
 def content_version(conn: Connection) -> int:
