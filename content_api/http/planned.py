@@ -43,18 +43,14 @@ from content_api.store.queries import PostScope
 
 T = TypeVar("T")
 
-# Plan reads in flight at once per worker when the pool does not say how many connections it has.
-DEFAULT_CONCURRENT_READS = 16
 
-
-def _pool_capacity(engine: Engine) -> int:
-    """How many connections `engine`'s pool hands out at once (its size and overflow)."""
+def _pool_capacity(engine: Engine) -> int | None:
+    """How many connections `engine`'s pool hands out at once (its size and overflow); None when it
+    does not say or has no bound."""
     pool = engine.pool
-    size = pool.size() if isinstance(pool, QueuePool) else 0
-    overflow = getattr(pool, "_max_overflow", 0)
-    if size <= 0 or overflow < 0:
-        return DEFAULT_CONCURRENT_READS
-    return max(1, size + overflow)
+    if not isinstance(pool, QueuePool) or pool.size() <= 0 or pool._max_overflow < 0:
+        return None
+    return pool.size() + pool._max_overflow
 
 
 class _SqliteReader:
@@ -122,7 +118,8 @@ class PlannedReads:
         # threads mostly contend for the interpreter lock, which shows as a long tail of slow requests.
         self._turns: asyncio.Semaphore | None = None
         self._turns_loop: asyncio.AbstractEventLoop | None = None
-        self._concurrency = min(reads_in_flight, _pool_capacity(engine))
+        capacity = _pool_capacity(engine)
+        self._concurrency = reads_in_flight if capacity is None else min(reads_in_flight, capacity)
 
     def close(self) -> None:
         if self._sqlite is not None:
