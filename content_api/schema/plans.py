@@ -36,6 +36,8 @@ from types import CoroutineType
 from typing import Any, NamedTuple
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -156,8 +158,8 @@ class _Step:
     field_def: GraphQLField | None = None
     node: FieldNode | None = None
     parent_type: GraphQLObjectType | None = None
-    # For String, ID, Boolean and Int fields: the Python type their values already have when
-    # serialising them changes nothing (see `_leaf`), so the generated code can skip the call.
+    # For String, ID, Boolean and Int fields: the test (on `v`) that a value is already what serialising
+    # it gives (see `_PASSTHROUGH`), so the generated code can skip the call.
     passthrough: str | None = None
     # A Strawberry resolver the generated code calls itself (see `_Compiler._direct`).
     direct: _Direct | None = None
@@ -233,7 +235,11 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Complete:
     if type_ is GraphQLInt:
 
         def complete_int(value: Any, run: _Run) -> Any:
-            return value if type(value) is int and -(2**31) <= value < 2**31 else serialise(value)
+            return (
+                value
+                if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+                else serialise(value)
+            )
 
         return complete_int
 
@@ -256,12 +262,13 @@ def _list(inner: Complete) -> Complete:
     return complete
 
 
-# Values of these built-in scalars that graphql-core's serialisers give back unchanged (see `_leaf`).
-_PASSTHROUGH = {"String": "str", "ID": "str", "Boolean": "bool", "Int": "int"}
-_INLINE_TEST = {
-    "str": "type(v) is str",
-    "bool": "type(v) is bool",
-    "int": "type(v) is int and -2147483648 <= v <= 2147483647",
+# For the built-in scalars: the test that a value `v` is one graphql-core's serialiser gives back
+# unchanged (the same as `_leaf`'s shortcuts), written into generated code.
+_PASSTHROUGH = {
+    "String": "type(v) is str",
+    "ID": "type(v) is str",
+    "Boolean": "type(v) is bool",
+    "Int": f"type(v) is int and {GRAPHQL_MIN_INT} <= v <= {GRAPHQL_MAX_INT}",
 }
 # Strawberry marks an object cast to a type with this attribute (`strawberry.cast`).
 _CAST_ATTRIBUTE = "__as_strawberry_type__"
@@ -314,9 +321,7 @@ def _generate_fill(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Fill:
             )
             lines.append(f"    v = {read}")
             if step.passthrough is not None:
-                lines.append(
-                    f"    out[{key}] = v if {_INLINE_TEST[step.passthrough]} else {complete}(v, run)"
-                )
+                lines.append(f"    out[{key}] = v if {step.passthrough} else {complete}(v, run)")
             else:
                 lines.append(f"    out[{key}] = {complete}(v, run)")
             continue
@@ -461,7 +466,7 @@ class _PlainVariable(NamedTuple):
 _PLAIN_INPUTS: dict[str, Callable[[Any], bool]] = {
     "String": lambda value: type(value) is str,
     "ID": lambda value: type(value) is str,
-    "Int": lambda value: type(value) is int and -(2**31) <= value < 2**31,
+    "Int": lambda value: type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT,
     "Boolean": lambda value: type(value) is bool,
     "Float": lambda value: type(value) is float and math.isfinite(value),
 }
