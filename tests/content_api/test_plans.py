@@ -515,13 +515,7 @@ _ANY_JSON = st.one_of(
     values=st.dictionaries(st.sampled_from(["s", "i", "d", "x", "b", "n", "extra"]), _ANY_JSON, max_size=7)
 )
 def test_plain_variables_coerce_exactly_as_graphql_core_or_not_at_all(values: dict[str, Any]) -> None:
-    assert isinstance(_SCALARS_OPERATION, OperationDefinitionNode)
-    plan = plans_module.Plan(
-        _SCALARS_OPERATION,
-        lambda source, run: {},
-        _SCALARS_SCHEMA,
-        plans_module._plain_variables(_SCALARS_SCHEMA, _SCALARS_OPERATION),
-    )
+    plan = _scalars_plan()
     assert plan.plain_variables is not None
     fast = plan._coerce_plainly(values)
     slow = get_variable_values(_SCALARS_SCHEMA, _SCALARS_OPERATION.variable_definitions, values)
@@ -529,6 +523,13 @@ def test_plain_variables_coerce_exactly_as_graphql_core_or_not_at_all(values: di
         assert not isinstance(slow, list), slow
         assert fast.coerced == slow.coerced
         assert _sources(fast) == _sources(slow)
+
+
+def _scalars_plan() -> plans_module.Plan:
+    """A plan of `_SCALARS_OPERATION` (it answers nothing; only its variables are of interest)."""
+    assert isinstance(_SCALARS_OPERATION, OperationDefinitionNode)
+    specs = plans_module._plain_variables(_SCALARS_SCHEMA, _SCALARS_OPERATION)
+    return plans_module.Plan(_SCALARS_OPERATION, lambda source, run: {}, _SCALARS_SCHEMA, specs)
 
 
 def _sources(values: Any) -> dict[str, Any]:
@@ -539,9 +540,8 @@ def _sources(values: Any) -> dict[str, Any]:
 
 
 def test_plain_values_take_the_short_way() -> None:
+    plan = _scalars_plan()
     assert isinstance(_SCALARS_OPERATION, OperationDefinitionNode)
-    specs = plans_module._plain_variables(_SCALARS_SCHEMA, _SCALARS_OPERATION)
-    plan = plans_module.Plan(_SCALARS_OPERATION, lambda source, run: {}, _SCALARS_SCHEMA, specs)
     for values in ({"s": "a", "i": 1, "d": "x", "x": 1.5, "b": True, "n": 2}, {"n": -5, "s": None}):
         fast = plan._coerce_plainly(values)
         slow = get_variable_values(_SCALARS_SCHEMA, _SCALARS_OPERATION.variable_definitions, values)
