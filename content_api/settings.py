@@ -25,9 +25,10 @@ READS_IN_FLIGHT_ENV = "CONTENT_API_READS_IN_FLIGHT"
 
 DEFAULT_IMAGE_MAX_AGE = 3600
 DEFAULT_RESPONSE_CACHE_MB = 64
-# Measured on 2 cores with PostgreSQL on the same machine (bench/README.md): 2 to 4 reads at a time per
-# worker served about 2,300 post pages a second with p99 under 35 ms; 15 at a time, 1,300 with p99 near
-# 0.5 s, the threads taking the interpreter lock from one another.
+# Measured on 2 cores with PostgreSQL on the same machine (bench/README.md, serve_bench.py --backend
+# postgres): 2 to 4 reads at a time per worker served about 2,300 post pages a second with p99 under
+# 35 ms; 15 at a time, about 1,400 with p99 0.5-0.7 s, the threads taking the interpreter lock from one
+# another.
 DEFAULT_READS_IN_FLIGHT = 4
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
