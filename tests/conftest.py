@@ -5,6 +5,10 @@ store, for code under test that builds its own engine (the CLI). `blank_engine` 
 with no tables, for migration tests. PostgreSQL tests fail, never skip, when the server is unreachable.
 Each pytest process gets its own SQLite file and its own PostgreSQL schema, so `pytest -n 2` and
 several concurrent runs do not share state.
+
+Property tests explore new random examples on every run by default. `.ci/run` sets
+`HYPOTHESIS_PROFILE=ci`, which derandomises them: CI on a clean clone then sees exactly the examples
+`.ci/run` saw here, so a counterexample shows up before commit instead of at random in CI.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +30,9 @@ from content_api.store.maintenance import clear_store
 POSTGRES_URL_ENV = "CONTENT_API_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgres")
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _postgres_server_url() -> str:

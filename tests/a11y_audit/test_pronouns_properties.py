@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from a11y_audit import audit_source
 from a11y_audit.config import Config
+from a11y_audit.errors import AuditInputError
 from a11y_audit.people import People, Person, parse_pronouns
 
 PEOPLE = People(
@@ -81,5 +82,14 @@ def test_never_crashes_and_never_repeats_private_pronouns(text: str, fmt: str) -
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
-def test_arbitrary_text_is_audited(text: str) -> None:
-    audit_source(text, people=PEOPLE, config=Config(select=("pronouns", "readability")))
+@example("---\n")
+@example("---\r\ntitle: [\n")
+def test_arbitrary_text_is_audited_or_refused_with_a_place(text: str) -> None:
+    """Any text is audited, or refused with an input error that names the line; nothing else escapes."""
+    try:
+        report = audit_source(text, people=PEOPLE, config=Config(select=("pronouns", "readability")))
+    except AuditInputError as error:
+        assert error.line is not None and error.line >= 1
+        assert str(error).startswith(f"<source>:{error.line}: ")
+    else:
+        assert all(finding.line >= 1 for finding in report.findings)
