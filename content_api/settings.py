@@ -22,6 +22,7 @@ HTTP_MAX_AGE_ENV = "CONTENT_API_HTTP_MAX_AGE"
 HTTP_STALE_ENV = "CONTENT_API_HTTP_STALE_WHILE_REVALIDATE"
 COMPILED_PLANS_ENV = "CONTENT_API_COMPILED_PLANS"
 READS_IN_FLIGHT_ENV = "CONTENT_API_READS_IN_FLIGHT"
+JSON_ANSWERS_ENV = "CONTENT_API_JSON_ANSWERS"
 
 DEFAULT_IMAGE_MAX_AGE = 3600
 DEFAULT_RESPONSE_CACHE_MB = 64
@@ -62,6 +63,10 @@ class Settings:
     # Answer read queries through compiled plans (content_api/schema/plans.py) rather than
     # graphql-core's executor; the answers are the same, only faster. Off is for comparison.
     compiled_plans: bool = True
+    # On SQLite, with compiled plans: answer the queries a JSON plan covers (a post or a person by slug
+    # with what belongs to it; content_api/schema/json_plans.py) with one statement whose result is
+    # the answer's JSON. The answers are the same; off is for comparison.
+    json_answers: bool = True
     # On PostgreSQL: how many compiled-plan reads one worker runs at once (each in a worker thread, on
     # its own connection); more wait their turn in order. A database farther away wants more.
     reads_in_flight: int = DEFAULT_READS_IN_FLIGHT
@@ -83,6 +88,7 @@ class Settings:
             http_max_age=_non_negative_int(env, HTTP_MAX_AGE_ENV, 0),
             http_stale_while_revalidate=_non_negative_int(env, HTTP_STALE_ENV, 0),
             compiled_plans=_flag(env, COMPILED_PLANS_ENV, default=True),
+            json_answers=_flag(env, JSON_ANSWERS_ENV, default=True),
             reads_in_flight=_positive_int(env, READS_IN_FLIGHT_ENV, DEFAULT_READS_IN_FLIGHT),
             limits=Limits.from_env(env),
         )
@@ -99,6 +105,7 @@ class Settings:
             HTTP_MAX_AGE_ENV: str(self.http_max_age),
             HTTP_STALE_ENV: str(self.http_stale_while_revalidate),
             COMPILED_PLANS_ENV: "1" if self.compiled_plans else "0",
+            JSON_ANSWERS_ENV: "1" if self.json_answers else "0",
             READS_IN_FLIGHT_ENV: str(self.reads_in_flight),
             **self.limits.to_env(),
         }

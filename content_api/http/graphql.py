@@ -78,7 +78,13 @@ class GraphQLEndpoint:
         self.guard = RequestGuard(schema._schema, engine, settings.limits, dev_mode=settings.dev_mode)
         # Read queries through compiled plans, graphql-core for everything else (content_api/http/planned.py).
         self.planned = (
-            PlannedReads(schema._schema, engine, settings.limits.query_timeout, settings.reads_in_flight)
+            PlannedReads(
+                schema._schema,
+                engine,
+                settings.limits.query_timeout,
+                settings.reads_in_flight,
+                json_answers=settings.json_answers,
+            )
             if settings.compiled_plans
             else None
         )

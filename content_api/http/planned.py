@@ -20,12 +20,14 @@ a second time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+import orjson
 from graphql import GraphQLSchema
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -35,6 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from content_api.context import Context, HeldConnection
 from content_api.http.errors import database_unavailable, is_database_outage
 from content_api.http.timeouts import query_timeout, run_sync_with_deadline
+from content_api.schema.json_plans import JsonPlan
 from content_api.schema.plans import PlanAbandoned, PlanCache
 from content_api.schema.waves import Waves
 from content_api.services.auth import Principal
@@ -42,6 +45,7 @@ from content_api.settings import DEFAULT_READS_IN_FLIGHT
 from content_api.store.queries import PostScope
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 def _pool_capacity(engine: Engine) -> int | None:
@@ -97,6 +101,24 @@ class _SqliteReader:
             conn.close()
 
 
+def _json_answer(
+    json_plan: JsonPlan, conn: Connection, scope: PostScope, coerced: Any, image_base_url: str
+) -> bytes | None:
+    """The answer's `data` written by the JSON plan's statement, or None when the compiled plan must
+    answer (an argument out of range, a value the statement refuses, or a fault in this path, which
+    is logged: the request is still answered)."""
+    arguments = json_plan.statement_arguments(coerced, image_base_url)
+    if arguments is None:
+        return None
+    try:
+        return json_plan.answer(conn, scope, arguments)
+    except DBAPIError:
+        raise
+    except Exception:
+        _log.exception("a JSON plan failed; the compiled plan answers this request")
+        return None
+
+
 class PlannedReads:
     """Compiled plans of one app, and how they run."""
 
@@ -106,11 +128,15 @@ class PlannedReads:
         engine: Engine,
         query_timeout: float,
         reads_in_flight: int = DEFAULT_READS_IN_FLIGHT,
+        *,
+        json_answers: bool = True,
     ) -> None:
         self.plans = PlanCache(schema)
         self._engine = engine
         self._offload = engine.dialect.name != "sqlite"
         self._sqlite = None if self._offload else _SqliteReader(engine)
+        # JSON plans call the schema's Python functions from SQL: SQLite only.
+        self._json_answers = json_answers and self._sqlite is not None
         self._reads = engine.execution_options(isolation_level="AUTOCOMMIT") if self._offload else engine
         self._timeout = query_timeout
         # On PostgreSQL, at most `reads_in_flight` plans run at once (never more than the pool has
@@ -140,8 +166,9 @@ class PlannedReads:
         scope: PostScope,
         image_base_url: str,
         principal: Principal,
-    ) -> dict[str, Any] | None:
-        """The `data` of the answer, or None when graphql-core must answer this request.
+    ) -> dict[str, Any] | orjson.Fragment | None:
+        """The `data` of the answer (as JSON text already written, when a JSON plan answered), or
+        None when graphql-core must answer this request.
 
         Raises the `Rejection` of a database outage or a timeout.
         """
@@ -149,14 +176,21 @@ class PlannedReads:
         if plan is None:
             return None
 
-        def read(conn: Connection) -> dict[str, Any]:
+        json_plan = plan.json if self._json_answers else None
+
+        def read(conn: Connection) -> dict[str, Any] | orjson.Fragment:
+            coerced = plan.coerce(variables)
+            if json_plan is not None:
+                text = _json_answer(json_plan, conn, scope, coerced, image_base_url)
+                if text is not None:
+                    return orjson.Fragment(text)
             waves = Waves()
             context = Context.create(
                 self._engine, scope, image_base_url, principal, db=HeldConnection(conn), loader=waves.loader
             )
-            return plan.execute(context, waves, variables)
+            return plan.execute(context, waves, variables, coerced=coerced)
 
-        def work() -> dict[str, Any]:
+        def work() -> dict[str, Any] | orjson.Fragment:
             if self._sqlite is not None:
                 return self._sqlite.run(read)
             with self._reads.connect() as conn:

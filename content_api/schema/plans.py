@@ -56,14 +56,10 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     InlineFragmentNode,
-    ListValueNode,
-    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     Undefined,
-    ValueNode,
-    VariableNode,
     default_field_resolver,
     get_nullable_type,
     get_operation_ast,
@@ -80,6 +76,7 @@ from graphql.execution.values import (
 from strawberry.schema.schema import validate_document
 from strawberry.types.arguments import convert_arguments
 
+from content_api.schema.json_plans import JsonPlan, compile_json_plan, uses_variables
 from content_api.schema.waves import Waves
 
 _log = logging.getLogger(__name__)
@@ -398,22 +395,32 @@ class Plan:
     # Per variable, when every variable is a built-in scalar without a default (see
     # `_coerce_plainly`); None sends every request's variables through graphql-core.
     plain_variables: tuple[_PlainVariable, ...] | None = None
+    # The same answer as one statement writing JSON (`json_plans`), when the document allows it.
+    json: JsonPlan | None = None
 
-    def execute(self, context: Any, waves: Waves, variables: dict[str, Any] | None) -> dict[str, Any]:
+    def coerce(self, variables: dict[str, Any] | None) -> Any:
+        """The request's variables as graphql-core coerces them (None when the operation has none);
+        `PlanAbandoned` when they do not coerce."""
+        if not self.operation.variable_definitions:
+            return None
+        coerced: Any = self._coerce_plainly(variables or {})
+        if coerced is None:
+            coerced = get_variable_values(self.schema, self.operation.variable_definitions, variables or {})
+        if isinstance(coerced, list):
+            raise PlanAbandoned("the variables do not coerce")
+        return coerced
+
+    def execute(
+        self, context: Any, waves: Waves, variables: dict[str, Any] | None, *, coerced: Any = Undefined
+    ) -> dict[str, Any]:
         """The `data` of the answer; `PlanAbandoned` when graphql-core must answer instead.
 
         `context` must read through `waves` (its loaders made by `waves.loader`) and through a
-        database whose calls complete at once (`content_api.context.HeldConnection`).
+        database whose calls complete at once (`content_api.context.HeldConnection`). `coerced`:
+        the variables already coerced by `coerce`.
         """
-        coerced: Any = None
-        if self.operation.variable_definitions:
-            coerced = self._coerce_plainly(variables or {})
-            if coerced is None:
-                coerced = get_variable_values(
-                    self.schema, self.operation.variable_definitions, variables or {}
-                )
-            if isinstance(coerced, list):
-                raise PlanAbandoned("the variables do not coerce")
+        if coerced is Undefined:
+            coerced = self.coerce(variables)
         run = _Run(waves, context, coerced)
         try:
             data = self.fill(None, run)
@@ -495,28 +502,25 @@ def _plain_variables(
 # Compiling a document
 
 
-def _uses_variables(value: ValueNode) -> bool:
-    if isinstance(value, VariableNode):
-        return True
-    if isinstance(value, ListValueNode):
-        return any(_uses_variables(item) for item in value.values)
-    if isinstance(value, ObjectValueNode):
-        return any(_uses_variables(field.value) for field in value.fields)
-    return False
-
-
 class _Compiler:
     def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode]) -> None:
         self.schema = schema
         self.fragments = fragments
 
-    def selection(
+    def fields(
         self, type_: GraphQLObjectType, selection_sets: list[SelectionSetNode]
-    ) -> tuple[_Step, ...]:
+    ) -> dict[str, list[FieldNode]]:
+        """The fields the selection sets collect on `type_` by response key (fragments, aliases merged)."""
         grouped: dict[str, list[FieldNode]] = {}
         visited: set[str] = set()
         for selection_set in selection_sets:
             self._collect(type_, selection_set, grouped, visited)
+        return grouped
+
+    def selection(
+        self, type_: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> tuple[_Step, ...]:
+        grouped = self.fields(type_, selection_sets)
         return tuple(self._step(type_, key, nodes) for key, nodes in grouped.items())
 
     def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
@@ -573,7 +577,7 @@ class _Compiler:
             return _Step(key, _ATTRIBUTE, strawberry_field.python_name, complete, passthrough=passthrough)
         step = _Step(key, _RESOLVER, name, complete, resolve or default_field_resolver)
         step.field_def, step.node, step.parent_type = field_def, node, parent
-        if not any(_uses_variables(argument.value) for argument in node.arguments or ()):
+        if not any(uses_variables(argument.value) for argument in node.arguments or ()):
             step.args = get_argument_values(field_def, node)
         if resolve is not None and strawberry_field is not None:
             step.direct = self._direct(strawberry_field, step.args)
@@ -673,11 +677,13 @@ def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) 
         root = schema.query_type
         if root is None:
             return None
-        steps = _Compiler(schema, fragments).selection(root, [operation.selection_set])
+        compiler = _Compiler(schema, fragments)
+        steps = compiler.selection(root, [operation.selection_set])
         fill = _generate_fill(root, steps)
+        json_plan = compile_json_plan(root, operation.selection_set, compiler.fields)
     except (Unsupported, GraphQLError, RecursionError):
         return None
-    return Plan(operation, fill, schema, _plain_variables(schema, operation))
+    return Plan(operation, fill, schema, _plain_variables(schema, operation), json_plan)
 
 
 class PlanCache:

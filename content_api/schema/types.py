@@ -99,7 +99,8 @@ class FlashVerdict(Enum):
 
 
 @lru_cache(maxsize=4096)
-def _quoted_url(path: str) -> str:
+def quoted_image_url(path: str) -> str:
+    """The image's URL without the base URL, quoted."""
     # The same few hundred images are linked from page after page.
     return quote(image_url(path))
 
@@ -115,7 +116,7 @@ class Image:
 
     @classmethod
     def build(cls, info: Info, record: ImageRecord, alt: str | None, caption: str | None) -> Image:
-        url = info.context.image_base_url + _quoted_url(record.path)
+        url = info.context.image_base_url + quoted_image_url(record.path)
         return cls(url=url, alt=alt, caption=caption, width=record.width, height=record.height, record=record)
 
     @strawberry.field(description="File format: GIF, PNG, JPEG or WEBP.")

@@ -85,9 +85,19 @@ class PreparedRead:
         self._forms: dict[tuple[str, int, tuple[str, ...]], _Form] = {}
 
     def rows(
-        self, conn: Connection, keys: Sequence[Any] = (), arguments: Mapping[str, Any] | None = None
+        self,
+        conn: Connection,
+        keys: Sequence[Any] = (),
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        begin: bool = True,
     ) -> list[tuple[Any, ...]]:
-        """The rows of the statement for `keys` (when it takes keys) and `arguments`."""
+        """The rows of the statement for `keys` (when it takes keys) and `arguments`.
+
+        With `begin=False` on SQLite, a connection outside a transaction runs the statement in the
+        driver's autocommit mode: one statement reads one snapshot all the same, without the cost of a
+        BEGIN and a ROLLBACK around it. (PostgreSQL's driver begins a transaction by itself.)
+        """
         arguments = arguments or {}
         dialect = conn.dialect
         shape = (dialect.name, len(keys), tuple(arguments))
@@ -97,7 +107,7 @@ class PreparedRead:
             if len(keys) <= MAX_CACHED_FORMS:
                 self._forms[shape] = form
         parameters = form.parameters(keys, arguments)
-        raw = _execute(conn, form.sql, parameters)
+        raw = _execute(conn, form.sql, parameters, begin)
         processors = form.row_processors
         if not processors:
             return raw
@@ -148,8 +158,8 @@ def _bind_processor(bind: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
     return bind.type.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
 
 
-def _execute(conn: Connection, sql: str, parameters: Any) -> list[Any]:
-    if not conn.in_transaction():
+def _execute(conn: Connection, sql: str, parameters: Any, begin: bool = True) -> list[Any]:
+    if begin and not conn.in_transaction():
         # Begin as `Connection.execute` would (BEGIN on SQLite, whose driver runs in autocommit
         # mode here): on SQLite every later read on this connection then sees the same snapshot.
         conn.begin()

@@ -199,12 +199,20 @@ _POST_OWN_COLUMNS = (
     posts.c.feature_image_caption,
 )
 
-# Pronouns never leave the store without the person's consent: the column is masked in SQL.
+
+def shown_pronouns(table: FromClause = people) -> ColumnElement[str | None]:
+    """A person's pronouns where they consented to show them, else null (`table`: people or an alias).
+
+    Pronouns never leave the store without the person's consent: every read of them goes through this.
+    """
+    return case((table.c.show_pronouns.is_(True), table.c.pronouns), else_=null())
+
+
 _PERSON_COLUMNS = (
     people.c.id,
     people.c.slug,
     people.c.name,
-    case((people.c.show_pronouns.is_(True), people.c.pronouns), else_=null()).label("pronouns"),
+    shown_pronouns().label("pronouns"),
     people.c.role,
     people.c.bio,
     people.c.avatar_image_id,

@@ -112,6 +112,9 @@ def _settings(engine: Engine, *, plans: bool) -> Settings:
         database_url=engine.url.render_as_string(hide_password=False),
         response_cache_mb=0,
         compiled_plans=plans,
+        # These tests are about compiled plans; JSON plans are held to the same answers in
+        # test_json_plans.py.
+        json_answers=False,
         public_url="https://news.test",
     )
 
@@ -564,7 +567,9 @@ def test_plans_run_at_most_reads_in_flight_at_once(engine: Engine, monkeypatch: 
     """PostgreSQL: plans run in worker threads, two at a time here; SQLite: inline, one at a time."""
 
     build_site(engine)
-    reads = planned_module.PlannedReads(GRAPHQL_SCHEMA, engine, query_timeout=10, reads_in_flight=2)
+    reads = planned_module.PlannedReads(
+        GRAPHQL_SCHEMA, engine, query_timeout=10, reads_in_flight=2, json_answers=False
+    )
     running, most = 0, 0
     lock = threading.Lock()
     original = plans_module.Plan.execute
