@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -256,6 +256,8 @@ def _serialising(convert: Callable[[Any], Any] | None, scalar: GraphQLScalarType
     """`convert`, then the scalar's own serialiser; a value it cannot serialise stops the statement."""
     serialise = scalar.coerce_output_value
 
+    # Pages show the same dates over and over; serialising is a pure function of the value.
+    @lru_cache(maxsize=4096)
     def apply(value: Any) -> Any:
         if convert is not None:
             value = convert(value)

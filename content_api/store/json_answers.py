@@ -24,7 +24,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -74,7 +74,9 @@ class Leaf:
 
     key: str
     attribute: str
-    # Applied in Python to the attribute's value (never to null); must give a str, an int or None.
+    # Applied in Python to the attribute's value (never to null); must give a str, an int or None,
+    # and depend on the value alone (results are kept, and SQLite is told the function is
+    # deterministic).
     convert: Callable[[Any], Any] | None = None
     # The named argument whose text is put in front of the (converted) value, e.g. a base URL.
     prefix: str | None = None
@@ -205,11 +207,21 @@ def _call(function: Callable[[Any], Any], value: ColumnElement[Any]) -> ColumnEl
     return getattr(func, _FUNCTIONS.name(function))(value)
 
 
-def _applying(
+# Converted values kept per conversion: a site's pages show the same few thousand dates and ids.
+CONVERTED_CACHE_SIZE = 4096
+
+
+@cache
+def _converter(
     process: Callable[[Any], Any] | None, convert: Callable[[Any], Any] | None
 ) -> Callable[[Any], Any]:
-    """The stored value through the column's result processor, then `convert`; null stays null."""
+    """The stored value through the column's result processor, then `convert`; null stays null.
 
+    One function (and one SQL name) per pair, however many statements use it. Conversions depend on
+    the value alone, and SQLite's values are all hashable, so results are kept.
+    """
+
+    @lru_cache(maxsize=CONVERTED_CACHE_SIZE)
     def apply(value: Any) -> Any:
         if value is None:
             return None
@@ -218,14 +230,6 @@ def _applying(
         return convert(value) if convert is not None else value
 
     return apply
-
-
-@cache
-def _converter(
-    process: Callable[[Any], Any] | None, convert: Callable[[Any], Any] | None
-) -> Callable[[Any], Any]:
-    # One function (and one SQL name) per pair, however many statements use it.
-    return _applying(process, convert)
 
 
 # ---------------------------------------------------------------------------------------------------
