@@ -9,6 +9,10 @@ PostgreSQL the reads run in autocommit mode: under its READ COMMITTED isolation 
 statement of a transaction takes its own snapshot anyway, so a BEGIN and a ROLLBACK around them would
 change nothing a request sees and cost two round trips to the server.
 
+On SQLite, a plan with a JSON plan (`content_api.schema.json_plans`) is answered first by its one
+statement, outside any transaction (one statement reads one snapshot); when that statement cannot
+answer (a value it refuses, an argument out of range) the compiled plan runs on the same connection.
+
 The query timeout applies as it does to graphql-core's execution. Whenever a plan cannot finish
 cleanly (a resolver raised, a value broke a non-null type) the answer is None, and the endpoint runs
 the request through graphql-core, which produces the errors exactly as it always has. A database that
