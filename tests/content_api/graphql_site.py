@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Insert, event, insert
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
+from content_api.services.related import refresh_related
 from content_api.settings import Settings
 from content_api.store.tables import (
     DRAFT,
@@ -284,6 +285,25 @@ def client(engine: Engine) -> Iterator[TestClient]:
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
     with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
         yield test_client
+
+
+@contextmanager
+def beside_graphql_core(engine: Engine, **settings: Any) -> Iterator[tuple[TestClient, TestClient, Site]]:
+    """(a server with `settings`, a server answering through graphql-core's executor only, the site).
+
+    Both read the same site (six extra posts, related news refreshed), with the response cache off and
+    one public URL, so that their answers can be compared byte for byte.
+    """
+    site = build_site(engine, extra_published=6)
+    with engine.begin() as conn:
+        refresh_related(conn)
+    url = engine.url.render_as_string(hide_password=False)
+    common = {"database_url": url, "response_cache_mb": 0, "public_url": "https://news.test"}
+    with (
+        TestClient(create_app(Settings(**{**common, **settings}), engine)) as candidate,
+        TestClient(create_app(Settings(**common, compiled_plans=False), engine)) as executed,
+    ):
+        yield candidate, executed, site
 
 
 @contextmanager

@@ -21,11 +21,10 @@ from sqlalchemy import Engine, update
 from starlette.testclient import TestClient
 
 from content_api.app import create_app
-from content_api.services.related import refresh_related
 from content_api.settings import Settings
 from content_api.store import json_answers
 from content_api.store.tables import people, posts, tags
-from tests.content_api.graphql_site import Site, build_site
+from tests.content_api.graphql_site import Site, beside_graphql_core, build_site
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
 
@@ -76,26 +75,11 @@ NOT_COVERED: list[tuple[str, dict[str, Any] | None]] = [
 ]  # fmt: skip
 
 
-def _settings(engine: Engine, *, compiled_plans: bool) -> Settings:
-    return Settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        response_cache_mb=0,
-        compiled_plans=compiled_plans,
-        public_url="https://news.test",
-    )
-
-
 @pytest.fixture
 def pair(engine: Engine) -> Iterator[tuple[TestClient, TestClient, Site]]:
     """(a server answering through JSON plans where it can, a server using graphql-core only, the site)."""
-    site = build_site(engine, extra_published=6)
-    with engine.begin() as conn:
-        refresh_related(conn)
-    with (
-        TestClient(create_app(_settings(engine, compiled_plans=True), engine)) as json_server,
-        TestClient(create_app(_settings(engine, compiled_plans=False), engine)) as executed,
-    ):
-        yield json_server, executed, site
+    with beside_graphql_core(engine) as servers:
+        yield servers
 
 
 @pytest.fixture

@@ -38,17 +38,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.testclient import TestClient
 
-from content_api.app import create_app
 from content_api.http import planned as planned_module
 from content_api.schema import plans as plans_module
 from content_api.schema.plans import compile_plan
 from content_api.schema.schema import schema
 from content_api.services.auth import ANONYMOUS
-from content_api.services.related import refresh_related
-from content_api.settings import Settings
 from content_api.store.queries import PUBLIC
 from content_api.store.tables import posts
-from tests.content_api.graphql_site import Site, build_site
+from tests.content_api.graphql_site import Site, beside_graphql_core, build_site
 
 GRAPHQL_SCHEMA = schema._schema
 ACCEPT = {"Accept": "application/graphql-response+json"}
@@ -107,28 +104,12 @@ UNSUPPORTED = [
 ]
 
 
-def _settings(engine: Engine, *, plans: bool) -> Settings:
-    return Settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        response_cache_mb=0,
-        compiled_plans=plans,
-        # These tests are about compiled plans; JSON plans are held to the same answers in
-        # test_json_plans.py.
-        json_answers=False,
-        public_url="https://news.test",
-    )
-
-
 @pytest.fixture
 def pair(engine: Engine) -> Iterator[tuple[TestClient, TestClient, Site]]:
-    site = build_site(engine, extra_published=6)
-    with engine.begin() as conn:
-        refresh_related(conn)
-    with (
-        TestClient(create_app(_settings(engine, plans=True), engine)) as planned,
-        TestClient(create_app(_settings(engine, plans=False), engine)) as executed,
-    ):
-        yield planned, executed, site
+    # These tests are about compiled plans; JSON plans are held to the same answers in
+    # test_json_plans.py.
+    with beside_graphql_core(engine, json_answers=False) as servers:
+        yield servers
 
 
 def _ask(client: TestClient, query: str, variables: dict[str, Any] | None) -> tuple[int, bytes]:
