@@ -8,7 +8,8 @@
    (``bench/articles.py --clean``, through ``content-api import``), or the bundled demo (``--store demo``).
 2. Starts ``content-api serve --workers 2`` twice on 127.0.0.1: as configured by default (response cache on)
    and with ``CONTENT_API_RESPONSE_CACHE_MB=0`` (response cache off; parser and validation caches on);
-   with ``--without-plans`` a third time, response cache off and ``CONTENT_API_COMPILED_PLANS=0``.
+   with ``--without-plans`` a third time, response cache off and ``CONTENT_API_COMPILED_PLANS=0``;
+   with ``--without-json-answers`` once more, response cache off and ``CONTENT_API_JSON_ANSWERS=0``.
    Records the answers to the post-page query (post, feature image, authors, tags, related news), to a
    20-item list query and to the post-page query as a GET with its ETag, and starts ``bench/raw_app.py``
    (uvicorn, 2 workers, 127.0.0.1) that returns those recorded bytes for the same requests (304 for the
@@ -69,6 +70,8 @@ CACHED = "content-api serve"
 UNCACHED = "serve, no response cache"
 # With --without-plans: the same with compiled plans off (graphql-core's executor), for comparison.
 UNPLANNED = "serve, no response cache, no plans"
+# With --without-json-answers: the same with JSON plans off (compiled plans only), for comparison.
+UNJSONED = "serve, no response cache, no JSON plans"
 # The PostgreSQL schema the store goes to with --backend postgres (dropped and made again each run).
 POSTGRES_SCHEMA = "bench_serve"
 TARGETS = [
@@ -439,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure the uncached server with compiled plans off (graphql-core's executor)",
     )
     parser.add_argument(
+        "--without-json-answers",
+        action="store_true",
+        help="also measure the uncached server with JSON plans off (compiled plans only)",
+    )
+    parser.add_argument(
         "--scale-posts",
         type=int,
         default=100_000,
@@ -478,6 +486,11 @@ def main(argv: list[str] | None = None) -> int:
         uncached = start_api(UNCACHED, args, database_url, uncached_env, "content-api-uncached.log")
         servers.append(uncached)
         uncached_servers = [uncached]
+        if args.without_json_answers:
+            unjsoned_env = {**uncached_env, "CONTENT_API_JSON_ANSWERS": "0"}
+            unjsoned = start_api(UNJSONED, args, database_url, unjsoned_env, "content-api-unjsoned.log")
+            servers.append(unjsoned)
+            uncached_servers.append(unjsoned)
         if args.without_plans:
             unplanned_env = {**uncached_env, "CONTENT_API_COMPILED_PLANS": "0"}
             unplanned = start_api(UNPLANNED, args, database_url, unplanned_env, "content-api-unplanned.log")
