@@ -111,11 +111,8 @@ def _json_answer(
     """The answer's `data` written by the JSON plan's statement, or None when the compiled plan must
     answer (an argument out of range, a value the statement refuses, or a fault in this path, which
     is logged: the request is still answered)."""
-    arguments = json_plan.statement_arguments(coerced, image_base_url)
-    if arguments is None:
-        return None
     try:
-        return json_plan.answer(conn, scope, arguments)
+        return json_plan.answer(conn, scope, coerced, image_base_url)
     except DBAPIError:
         raise
     except Exception:

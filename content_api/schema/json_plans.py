@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache, partial
 from typing import Any, NamedTuple
 
+import orjson
 from graphql import (
     GRAPHQL_MAX_INT,
     GRAPHQL_MIN_INT,
@@ -32,6 +33,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
+    GraphQLSchema,
     GraphQLString,
     ListValueNode,
     ObjectValueNode,
@@ -43,12 +45,16 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 from sqlalchemy import Connection
+from sqlalchemy.dialects import sqlite
+from strawberry.types.arguments import convert_arguments
 
 from content_api.schema.errors import ApiError
-from content_api.schema.pagination import global_id
+from content_api.schema.pagination import global_id, post_cursor
+from content_api.schema.queries import post_page_request
 from content_api.schema.types import check_related_first, quoted_image_url
 from content_api.store import json_answers as store
-from content_api.store.queries import PostScope
+from content_api.store import queries as store_queries
+from content_api.store.queries import PUBLIC, PostScope
 
 # The statement's argument holding the request's base URL for image links.
 IMAGE_BASE_URL = "image_base_url"
@@ -116,6 +122,11 @@ FIELDS: dict[str, dict[str, _Attr | _Rel]] = {
 }
 # Root fields: the store's lookup and the field's one argument.
 ROOTS = {"post": ("post_by_slug", "slug"), "person": ("person_by_slug", "slug")}
+# Root fields answered as a page of posts (`Query.posts`).
+PAGES = {"posts"}
+# Strawberry keeps its own field definition on each graphql-core field under this key.
+_STRAWBERRY_FIELD = "strawberry-definition"
+_SQLITE = sqlite.dialect()
 
 Collect = Callable[[GraphQLObjectType, list[SelectionSetNode]], dict[str, list[FieldNode]]]
 
@@ -137,7 +148,8 @@ class _Argument(NamedTuple):
 class JsonPlan:
     """How to answer one operation with one JSON statement."""
 
-    roots: tuple[store.Root | store.Constant, ...]
+    # Lookups and constants, or one page of posts (`_PagePlan`) and constants.
+    roots: tuple[store.Root | store.Constant | _PagePlan, ...]
     arguments: tuple[_Argument, ...]
     _reads: dict[tuple[PostScope, str], store.JsonRead] = field(default_factory=dict)
 
@@ -164,14 +176,147 @@ class JsonPlan:
             values[argument.name] = value
         return values
 
-    def answer(self, conn: Connection, scope: PostScope, arguments: dict[str, Any]) -> bytes | None:
-        """The `data` of the answer as JSON, or None when this statement cannot answer it."""
-        dialect = conn.dialect
-        key = (scope, dialect.name)
+    def answer(self, conn: Connection, scope: PostScope, variables: Any, image_base_url: str) -> bytes | None:
+        """The `data` of the answer as JSON for a request with these coerced variables, or None when
+        this plan cannot answer it (the compiled plan then does)."""
+        arguments = self.statement_arguments(variables, image_base_url)
+        if arguments is None:
+            return None
+        page = next((root for root in self.roots if isinstance(root, _PagePlan)), None)
+        if page is not None:
+            return page.answer(conn, scope, variables, arguments, self.roots)
+        key = (scope, conn.dialect.name)
         read = self._reads.get(key)
         if read is None:
-            read = self._reads[key] = store.json_read(scope, self.roots, dialect)
+            read = self._reads[key] = self.read(scope, conn.dialect)
         return read.run(conn, arguments)
+
+    def read(self, scope: PostScope, dialect: Any) -> store.JsonRead:
+        lookups = tuple(root for root in self.roots if not isinstance(root, _PagePlan))
+        return store.json_read(scope, lookups, dialect)
+
+
+# What a part of a connection's answer is.
+_TYPENAME, _TOTAL, _PAGE_INFO, _EDGES, _HAS_NEXT, _HAS_PREVIOUS, _START, _END, _CURSOR, _NODE = range(10)
+_CONNECTION_FIELDS = {"totalCount": _TOTAL, "pageInfo": _PAGE_INFO, "edges": _EDGES}
+_PAGE_INFO_FIELDS = {"hasNextPage": _HAS_NEXT, "hasPreviousPage": _HAS_PREVIOUS, "startCursor": _START,
+                     "endCursor": _END}  # fmt: skip
+_EDGE_FIELDS = {"cursor": _CURSOR, "node": _NODE}
+
+
+class _Part(NamedTuple):
+    """One key of a connection's answer: the key as JSON, what it is, and its own parts or constant."""
+
+    key: bytes
+    what: int
+    parts: tuple[_Part, ...] = ()
+    constant: bytes = b""
+
+
+@dataclass(slots=True)
+class _PagePlan:
+    """`posts(first, after, filter, order)`: one page of posts, each written by SQLite, the connection
+    around them (cursors, page info, the count) written here as `Query.posts` makes it."""
+
+    key: bytes
+    field_def: GraphQLField
+    node: FieldNode
+    # Strawberry's conversion of the field's arguments to the resolver's.
+    convert: Callable[[dict[str, Any]], dict[str, Any]]
+    # The arguments when the document fixes them (no variables), else None.
+    fixed: dict[str, Any] | None
+    parts: tuple[_Part, ...]
+    node_fields: tuple[store.Field, ...]
+    _reads: dict[tuple[Any, ...], store.JsonPage] = field(default_factory=dict)
+
+    def page_read(
+        self, scope: PostScope, shape: tuple[str, ...], order: Any, has_after: bool, dialect: Any
+    ) -> store.JsonPage:
+        key = (scope, shape, order, has_after, dialect.name)
+        read = self._reads.get(key)
+        if read is None:
+            read = self._reads[key] = store.json_page(
+                scope, shape, order, has_after, self.node_fields, dialect
+            )
+        return read
+
+    def answer(
+        self,
+        conn: Connection,
+        scope: PostScope,
+        variables: Any,
+        arguments: dict[str, Any],
+        roots: tuple[store.Root | store.Constant | _PagePlan, ...],
+    ) -> bytes | None:
+        try:
+            values = self.fixed
+            if values is None:
+                values = get_argument_values(self.field_def, self.node, variables)
+            request = self.convert(values)
+            first = request["first"]
+            post_filter, order, after = post_page_request(**request)
+        except (GraphQLError, ApiError, KeyError, TypeError, ValueError):
+            return None  # graphql-core reports it
+        shape = store_queries.post_page_shape(post_filter)
+        read = self.page_read(scope, shape, order, after is not None, conn.dialect)
+        page_arguments = store_queries.post_page_arguments(post_filter, after, first + 1)
+        rows = read.run(conn, {**arguments, **page_arguments})
+        if rows is None:
+            return None
+        shown = rows[:first]
+        count: int | None = None
+        parts: list[bytes] = []
+        for root in roots:
+            if isinstance(root, store.Constant):
+                parts.append(orjson.dumps(root.key) + b":" + orjson.dumps(root.value))
+                continue
+            assert root is self
+            if count is None and any(part.what == _TOTAL for part in self.parts):
+                count = store_queries.count_posts(conn, scope, post_filter)
+            parts.append(self.key + _connection(self.parts, shown, len(rows) > first, count))
+        return b"{" + b",".join(parts) + b"}"
+
+
+def _connection(parts: tuple[_Part, ...], rows: list[store.PageRow], more: bool, count: int | None) -> bytes:
+    cursors = [orjson.dumps(post_cursor(row.key)) for row in rows]
+    written: list[bytes] = []
+    for part in parts:
+        if part.what == _TYPENAME:
+            value = part.constant
+        elif part.what == _TOTAL:
+            value = str(count).encode()
+        elif part.what == _PAGE_INFO:
+            value = _object(
+                part.parts,
+                {
+                    _HAS_NEXT: b"true" if more else b"false",
+                    # Connections page forward only (`PageInfo.has_previous_page`).
+                    _HAS_PREVIOUS: b"false",
+                    _START: cursors[0] if cursors else b"null",
+                    _END: cursors[-1] if cursors else b"null",
+                },
+            )
+        else:
+            value = (
+                b"["
+                + b",".join(
+                    _object(part.parts, {_CURSOR: cursor, _NODE: row.json})
+                    for cursor, row in zip(cursors, rows, strict=True)
+                )
+                + b"]"
+            )
+        written.append(part.key + value)
+    return b"{" + b",".join(written) + b"}"
+
+
+def _object(parts: tuple[_Part, ...], values: dict[int, bytes]) -> bytes:
+    return (
+        b"{"
+        + b",".join(
+            part.key + (part.constant if part.what == _TYPENAME else values[part.what]) for part in parts
+        )
+        + b"}"
+    )
 
 
 class _Compiler:
@@ -223,6 +368,95 @@ class _Compiler:
             result.append(store.Nested(key, how.relation, self.fields(target, sub_sets), limit))
         return tuple(result)
 
+    def page(
+        self, key: str, nodes: list[FieldNode], field_def: GraphQLField, strawberry_schema: Any
+    ) -> _PagePlan:
+        definition = (field_def.extensions or {}).get(_STRAWBERRY_FIELD)
+        if strawberry_schema is None or definition is None:
+            raise store.Unsupported("a page without Strawberry's field")
+        arguments, config = definition.arguments, strawberry_schema.config
+        registry = strawberry_schema.schema_converter.scalar_registry
+
+        def convert(values: dict[str, Any]) -> dict[str, Any]:
+            converted: dict[str, Any] = convert_arguments(
+                values, arguments, scalar_registry=registry, config=config, info=None
+            )
+            return converted
+
+        node = nodes[0]
+        fixed = None
+        if not any(uses_variables(argument.value) for argument in node.arguments or ()):
+            fixed = get_argument_values(field_def, node)
+            post_page_request(**convert(fixed))  # out of range: graphql-core reports it
+        connection = get_nullable_type(field_def.type)
+        if not isinstance(connection, GraphQLObjectType):
+            raise store.Unsupported(f"a page of type {connection}")
+        parts: list[_Part] = []
+        node_fields: tuple[store.Field, ...] | None = None
+        for part_key, part_nodes in self.collect(connection, _sets(nodes)).items():
+            name = part_nodes[0].name.value
+            what = _CONNECTION_FIELDS.get(name)
+            if name == "__typename":
+                parts.append(_Part(_key(part_key), _TYPENAME, constant=orjson.dumps(connection.name)))
+            elif what == _TOTAL:
+                parts.append(_Part(_key(part_key), _TOTAL))
+            elif what == _PAGE_INFO:
+                info_type = _object_type(connection.fields[name])
+                inner = self._plain_parts(info_type, part_nodes, _PAGE_INFO_FIELDS)
+                parts.append(_Part(_key(part_key), _PAGE_INFO, inner))
+            elif what == _EDGES and not any(part.what == _EDGES for part in parts):
+                edge_type = _object_type(connection.fields[name])
+                inner_parts: list[_Part] = []
+                for edge_key, edge_nodes in self.collect(edge_type, _sets(part_nodes)).items():
+                    edge_name = edge_nodes[0].name.value
+                    if edge_name == "__typename":
+                        constant = orjson.dumps(edge_type.name)
+                        inner_parts.append(_Part(_key(edge_key), _TYPENAME, constant=constant))
+                    elif edge_name == "cursor":
+                        inner_parts.append(_Part(_key(edge_key), _CURSOR))
+                    elif edge_name == "node" and node_fields is None:
+                        post_type = _object_type(edge_type.fields["node"])
+                        node_fields = self.fields(post_type, _sets(edge_nodes))
+                        inner_parts.append(_Part(_key(edge_key), _NODE))
+                    else:
+                        raise store.Unsupported(f"{edge_type.name}.{edge_name} here")
+                parts.append(_Part(_key(part_key), _EDGES, tuple(inner_parts)))
+            else:
+                raise store.Unsupported(f"{connection.name}.{name} here")
+        return _PagePlan(_key(key), field_def, node, convert, fixed, tuple(parts), node_fields or ())
+
+    def _plain_parts(
+        self, type_: GraphQLObjectType, nodes: list[FieldNode], known: dict[str, int]
+    ) -> tuple[_Part, ...]:
+        parts = []
+        for key, field_nodes in self.collect(type_, _sets(nodes)).items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                parts.append(_Part(_key(key), _TYPENAME, constant=orjson.dumps(type_.name)))
+            elif name in known:
+                parts.append(_Part(_key(key), known[name]))
+            else:
+                raise store.Unsupported(f"{type_.name}.{name} here")
+        return tuple(parts)
+
+
+def _sets(nodes: list[FieldNode]) -> list[SelectionSetNode]:
+    return [node.selection_set for node in nodes if node.selection_set is not None]
+
+
+def _key(key: str) -> bytes:
+    return orjson.dumps(key) + b":"
+
+
+def _object_type(field_def: GraphQLField) -> GraphQLObjectType:
+    """The object type of a field of object or list-of-object type."""
+    target = get_nullable_type(field_def.type)
+    if isinstance(target, GraphQLList):
+        target = get_nullable_type(target.of_type)
+    if not isinstance(target, GraphQLObjectType):
+        raise store.Unsupported(f"a field of type {target}")
+    return target
+
 
 def uses_variables(value: ValueNode) -> bool:
     """Whether an argument's value refers to a variable anywhere inside it."""
@@ -270,20 +504,24 @@ def _serialising(convert: Callable[[Any], Any] | None, scalar: GraphQLScalarType
 
 
 def compile_json_plan(
-    root_type: GraphQLObjectType, selection_set: SelectionSetNode, collect: Collect
+    schema: GraphQLSchema, root_type: GraphQLObjectType, selection_set: SelectionSetNode, collect: Collect
 ) -> JsonPlan | None:
     """The JSON plan of an operation selecting `selection_set` on `root_type`, or None when it asks
     for anything JSON plans do not cover."""
     compiler = _Compiler(collect)
-    roots: list[store.Root | store.Constant] = []
+    strawberry_schema = getattr(schema, "_strawberry_schema", None)
+    roots: list[store.Root | store.Constant | _PagePlan] = []
     try:
         for key, nodes in collect(root_type, [selection_set]).items():
             name = nodes[0].name.value
             if name == "__typename":
                 roots.append(store.Constant(key, root_type.name))
                 continue
-            lookup = ROOTS.get(name)
             field_def = root_type.fields.get(name)
+            if name in PAGES and field_def is not None:
+                roots.append(compiler.page(key, nodes, field_def, strawberry_schema))
+                continue
+            lookup = ROOTS.get(name)
             if lookup is None or field_def is None:
                 return None
             store_lookup, argument_name = lookup
@@ -293,6 +531,18 @@ def compile_json_plan(
                 return None
             sub_sets = [node.selection_set for node in nodes if node.selection_set is not None]
             roots.append(store.Root(key, store_lookup, argument, compiler.fields(target, sub_sets)))
+        plan = JsonPlan(tuple(roots), tuple(compiler.arguments))
+        # Build the statement once now, so that whatever the store does not know is found here.
+        pages = [root for root in roots if isinstance(root, _PagePlan)]
+        if pages:
+            if (
+                len(roots) - len(pages) != sum(isinstance(root, store.Constant) for root in roots)
+                or len(pages) > 1
+            ):
+                return None  # a page of posts is answered alone (beside __typename)
+            pages[0].page_read(PUBLIC, (), store_queries.PostOrder.PUBLISHED_DESC, False, _SQLITE)
+        else:
+            plan.read(PUBLIC, _SQLITE)
     except (store.Unsupported, GraphQLError, ApiError):  # ApiError: a fixed argument out of range
         return None
-    return JsonPlan(tuple(roots), tuple(compiler.arguments))
+    return plan

@@ -55,7 +55,9 @@ def _is_id(value: Any) -> bool:
 # --- post cursors: a position (published_at, id) in either order --------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def post_cursor(key: PostKey) -> str:
+    """The cursor of a position in the published-date order (the same few thousand, page after page)."""
     stamp = key.published_at.isoformat() if key.published_at is not None else None
     return _encode(["p", stamp, key.id])
 

@@ -680,7 +680,7 @@ def compile_plan(schema: GraphQLSchema, query: str, operation_name: str | None) 
         compiler = _Compiler(schema, fragments)
         steps = compiler.selection(root, [operation.selection_set])
         fill = _generate_fill(root, steps)
-        json_plan = compile_json_plan(root, operation.selection_set, compiler.fields)
+        json_plan = compile_json_plan(schema, root, operation.selection_set, compiler.fields)
     except (Unsupported, GraphQLError, RecursionError):
         return None
     return Plan(operation, fill, schema, _plain_variables(schema, operation), json_plan)

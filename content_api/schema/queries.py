@@ -34,6 +34,18 @@ from content_api.services.related import DEFAULT_RELATED
 from content_api.store import queries as store
 from content_api.store.queries import PersonKey
 
+
+def post_page_request(
+    first: int, after: str | None, filter: PostFilter | None, order: PostOrder
+) -> tuple[store.PostFilter, store.PostOrder, store.PostKey | None]:
+    """What `posts(first, after, filter, order)` asks the store for; BAD_USER_INPUT when `first` is out
+    of range or `after` is not a cursor."""
+    check_first(first)
+    after_key = decode_post_cursor(after) if after is not None else None
+    post_filter = filter.to_store() if filter is not None else store.PostFilter()
+    return post_filter, order.to_store(), after_key
+
+
 # Longer search queries are cut; search uses at most a handful of words anyway.
 MAX_SEARCH_LENGTH = 500
 
@@ -94,13 +106,11 @@ class Query:
         filter: PostFilter | None = None,
         order: PostOrder = PostOrder.PUBLISHED_DESC,
     ) -> Connection[Post]:
-        check_first(first)
-        after_key = decode_post_cursor(after) if after is not None else None
-        post_filter = filter.to_store() if filter is not None else store.PostFilter()
+        post_filter, store_order, after_key = post_page_request(first, after, filter, order)
         context = info.context
         records = await context.db.run(
             lambda conn: store.post_page(
-                conn, context.scope, post_filter, order.to_store(), limit=first + 1, after=after_key
+                conn, context.scope, post_filter, store_order, limit=first + 1, after=after_key
             )
         )
 

@@ -47,7 +47,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from content_api.store.prepared import PreparedRead
-from content_api.store.queries import PUBLIC, PostScope, shown_pronouns
+from content_api.store.queries import (
+    PUBLIC,
+    PostKey,
+    PostOrder,
+    PostScope,
+    post_page_statement,
+    shown_pronouns,
+)
 from content_api.store.tables import (
     images,
     people,
@@ -456,15 +463,9 @@ class JsonRead:
         The one statement runs outside any transaction (it reads one snapshot by itself). Database
         errors other than those are raised as `PreparedRead` raises them.
         """
-        _FUNCTIONS.register(conn)
-        failed = _FUNCTIONS.failed
-        failed.value = False
-        try:
-            rows = self._read.rows(conn, arguments=arguments, begin=False)
-        except DBAPIError:
-            if failed.value:
-                return None
-            raise
+        rows = _rows(self._read, conn, arguments)
+        if rows is None:
+            return None
         row = rows[0]
         parts = [b"{"]
         try:
@@ -488,6 +489,65 @@ class JsonRead:
             return None
         parts.append(b"}")
         return b"".join(parts)
+
+
+def _rows(read: PreparedRead, conn: Connection, arguments: Mapping[str, Any]) -> list[Any] | None:
+    """The statement's rows, outside any transaction; None when one of its functions refused a value."""
+    _FUNCTIONS.register(conn)
+    failed = _FUNCTIONS.failed
+    failed.value = False
+    try:
+        return read.rows(conn, arguments=arguments, begin=False)
+    except DBAPIError:
+        if failed.value:
+            return None
+        raise
+
+
+class PageRow(NamedTuple):
+    """One post of a page: its position in the order, and the post written as JSON."""
+
+    key: PostKey
+    json: bytes
+
+
+class JsonPage:
+    """A page of posts (`post_page_statement`), each post written as JSON by SQLite."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self._read = PreparedRead(statement)
+
+    def run(self, conn: Connection, arguments: Mapping[str, Any]) -> list[PageRow] | None:
+        """The page's posts in order, or None when a value cannot be answered (see `JsonRead.run`).
+
+        `arguments`: those of `post_page_arguments(...)` and the fields' own.
+        """
+        rows = _rows(self._read, conn, arguments)
+        if rows is None:
+            return None
+        return [
+            PageRow(PostKey(published_at, post_id), text.encode()) for published_at, post_id, text in rows
+        ]
+
+
+def json_page(
+    scope: PostScope,
+    shape: tuple[str, ...],
+    order: PostOrder,
+    has_after: bool,
+    fields: tuple[Field, ...],
+    dialect: Any,
+) -> JsonPage:
+    """The statement of a page of posts (as `post_page` reads it) whose every post is `fields` as JSON.
+
+    Raises `Unsupported` when anything asked for is not known here.
+    """
+    if dialect.name != "sqlite":
+        raise Unsupported(f"JSON answers on {dialect.name}")
+    node = _Builder(scope, dialect).object("post", dict(posts.c.items()), posts, fields)
+    statement = post_page_statement(scope, shape, order, has_after, (posts.c.published_at, posts.c.id, node))
+    statement.compile(dialect=dialect)
+    return JsonPage(statement)
 
 
 def json_read(scope: PostScope, roots: tuple[Root | Constant, ...], dialect: Any) -> JsonRead:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from sqlalchemy import Connection, Engine, Integer, String, cast, select, text
+from sqlalchemy import Connection, Engine, Integer, String, bindparam, cast, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
 from content_api.store.db import first_line, write_engine
+from content_api.store.prepared import PreparedRead
 from content_api.store.tables import metadata, site_state
 
 _log = logging.getLogger(__name__)
@@ -59,10 +60,21 @@ def refresh_statistics(engine: Engine) -> None:
         _log.warning("could not refresh the planner's statistics: %s", first_line(error))
 
 
+_CONTENT_VERSION_READ = PreparedRead(
+    select(site_state.c.value).where(site_state.c.key == bindparam("key", CONTENT_VERSION))
+)
+
+
 def content_version(conn: Connection) -> int:
-    """The store's content version: 0 before the first import, then bumped on every content change."""
-    value = conn.execute(select(site_state.c.value).where(site_state.c.key == CONTENT_VERSION)).scalar()
-    return int(value) if value is not None else 0
+    """The store's content version: 0 before the first import, then bumped on every content change.
+
+    Read in the connection's transaction when it has one; on SQLite, outside one otherwise (a single
+    read needs no BEGIN and ROLLBACK around it, which cost several times the read).
+    """
+    rows = _CONTENT_VERSION_READ.rows(
+        conn, arguments={"key": CONTENT_VERSION}, begin=conn.dialect.name != "sqlite"
+    )
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def bump_content_version(conn: Connection) -> int:

@@ -424,18 +424,44 @@ def _order_by(scope: PostScope, order: PostOrder) -> tuple[Any, Any]:
     return position.asc(), posts.c.id.asc()
 
 
-@cache
-def _post_page_read(
-    scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
-) -> PreparedRead:
-    statement = (
-        select(*LISTED_POST_COLUMNS)
-        .select_from(with_feature_image(posts))
+def post_page_statement(
+    scope: PostScope,
+    shape: tuple[str, ...],
+    order: PostOrder,
+    has_after: bool,
+    columns: tuple[ColumnElement[Any], ...],
+    source: FromClause = posts,
+) -> Select[Any]:
+    """`columns` of a page of visible posts, filtered by the conditions `shape` names (see
+    `post_page_shape`), in `order`, after a position when `has_after`, from `source` (the posts table,
+    or a join that includes it). Its arguments are `post_page_arguments(...)`."""
+    return (
+        select(*columns)
+        .select_from(source)
         .where(scope.visible(), *_filter_conditions(shape), *_after_condition(scope, order, has_after))
         .order_by(*_order_by(scope, order))
         .limit(bindparam("limit", type_=Integer()))
     )
-    return PreparedRead(statement)
+
+
+def post_page_arguments(post_filter: PostFilter, after: PostKey | None, limit: int) -> dict[str, Any]:
+    """The arguments of `post_page_statement(...)` for this filter, position and page size."""
+    return {**_filter_params(post_filter), **_after_params(after), "limit": limit}
+
+
+def post_page_shape(post_filter: PostFilter) -> tuple[str, ...]:
+    """Which of `post_filter`'s conditions are set: page statements differ by that, not by values."""
+    return _filter_shape(post_filter)
+
+
+@cache
+def _post_page_read(
+    scope: PostScope, shape: tuple[str, ...], order: PostOrder, has_after: bool
+) -> PreparedRead:
+    columns = LISTED_POST_COLUMNS
+    return PreparedRead(
+        post_page_statement(scope, shape, order, has_after, columns, with_feature_image(posts))
+    )
 
 
 @cache
@@ -454,7 +480,7 @@ def post_page(
 ) -> list[PostRecord]:
     """Up to `limit` visible posts matching `post_filter`, in `order`, starting after `after`."""
     read = _post_page_read(scope, _filter_shape(post_filter), order, after is not None)
-    params = {**_filter_params(post_filter), **_after_params(after), "limit": limit}
+    params = post_page_arguments(post_filter, after, limit)
     return [post_record(row) for row in read.rows(conn, arguments=params)]
 
 

@@ -287,6 +287,15 @@ def client(engine: Engine) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def batching_client(engine: Engine) -> Iterator[TestClient]:
+    """A server without JSON plans: every field through its resolver and the request's loaders, so
+    statement counts show how loaders batch (a JSON plan answers a whole page in one statement)."""
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
+    with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
+        yield test_client
+
+
 @contextmanager
 def beside_graphql_core(engine: Engine, **settings: Any) -> Iterator[tuple[TestClient, TestClient, Site]]:
     """(a server with `settings`, a server answering through graphql-core's executor only, the site).

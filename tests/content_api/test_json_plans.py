@@ -24,9 +24,19 @@ from content_api.app import create_app
 from content_api.settings import Settings
 from content_api.store import json_answers
 from content_api.store.tables import people, posts, tags
-from tests.content_api.graphql_site import Site, beside_graphql_core, build_site
+from tests.content_api.graphql_site import Site, beside_graphql_core, build_site, statements
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
+
+LIST = """
+query NewsList($first: Int!, $after: String) {
+  posts(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id slug title publishedAt featureImage { url } authors { slug name }
+                          tags { slug name } } }
+  }
+}"""
 
 POST_PAGE = """
 query PostPage($slug: String!) {
@@ -60,6 +70,19 @@ COVERED: list[tuple[str, dict[str, Any] | None]] = [
     ("query($s: String!, $n: Int!) { post(slug: $s) { related(first: $n) { slug } } }",
      {"s": "allotment-opens", "n": 0}),
     ('{ post(slug: "youth-club-trip") { featureImage { url } authors { avatar: __typename name } } }', None),
+    (LIST, {"first": 3}),
+    (LIST, {"first": 2, "after": None}),
+    (LIST, {"first": 0}),
+    (LIST, {"first": 100}),
+    ("{ __typename posts { __typename totalCount } }", None),
+    ("{ posts(first: 2, order: PUBLISHED_ASC) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor "
+     "__typename } edges { __typename cursor } } }", None),
+    ("query($f: PostFilter, $o: PostOrder!) { posts(first: 5, filter: $f, order: $o) { totalCount edges { "
+     "node { slug tags { slug } } } } }", {"f": {"tag": "food-bank"}, "o": "PUBLISHED_DESC"}),
+    ('{ posts(first: 4, filter: {author: "alice-ng", publishedAfter: "2020-01-01T00:00:00Z"}) { totalCount '
+     "edges { node { slug authors { slug } } } } }", None),
+    ('{ p: posts(first: 3, filter: {person: "bob-price"}) { e: edges { n: node { ...F } c: cursor } } } '
+     "fragment F on Post { t: title bodyHtml related(first: 1) { slug } }", None),
 ]  # fmt: skip
 
 # Requests no JSON plan answers (the compiled plan or graphql-core does), with the same answers.
@@ -72,6 +95,11 @@ NOT_COVERED: list[tuple[str, dict[str, Any] | None]] = [
     ("query($n: Int!) { post(slug: \"allotment-opens\") { related(first: $n) { slug } } }", {"n": -1}),
     ('{ post(slug: "allotment-opens") { title @include(if: true) } }', None),
     ('{ person(slug: "alice-ng") { posts(first: 1) { edges { node { slug } } } } }', None),
+    ("{ posts(first: 101) { totalCount } }", None),
+    ('{ posts(after: "not a cursor") { totalCount } }', None),
+    ('{ posts(first: 2) { totalCount } post(slug: "allotment-opens") { title } }', None),
+    ("{ posts(first: 2) { edges { node { slug } } } more: posts(first: 3) { totalCount } }", None),
+    ("{ posts(first: 2) { edges { a: node { slug } b: node { title } } } }", None),
 ]  # fmt: skip
 
 
@@ -83,18 +111,19 @@ def pair(engine: Engine) -> Iterator[tuple[TestClient, TestClient, Site]]:
 
 
 @pytest.fixture
-def json_runs(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """Each answer a JSON statement gave."""
-    seen: list[bytes] = []
-    original = json_answers.JsonRead.run
+def json_runs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Each answer (or page) a JSON statement gave."""
+    seen: list[Any] = []
+    for statement in (json_answers.JsonRead, json_answers.JsonPage):
+        original = statement.run
 
-    def spy(self: json_answers.JsonRead, *args: Any, **kwargs: Any) -> bytes | None:
-        answer = original(self, *args, **kwargs)
-        if answer is not None:
-            seen.append(answer)
-        return answer
+        def spy(self: Any, *args: Any, original: Any = original, **kwargs: Any) -> Any:
+            answer = original(self, *args, **kwargs)
+            if answer is not None:
+                seen.append(answer)
+            return answer
 
-    monkeypatch.setattr(json_answers.JsonRead, "run", spy)
+        monkeypatch.setattr(statement, "run", spy)
     return seen
 
 
@@ -124,7 +153,7 @@ def _on_sqlite(engine: Engine) -> bool:
 def test_json_plans_answer_as_graphql_core_does(
     engine: Engine,
     pair: tuple[TestClient, TestClient, Site],
-    json_runs: list[bytes],
+    json_runs: list[Any],
     query: str,
     variables: dict[str, Any] | None,
 ) -> None:
@@ -139,7 +168,7 @@ def test_json_plans_answer_as_graphql_core_does(
 @pytest.mark.parametrize(("query", "variables"), NOT_COVERED)
 def test_what_json_plans_do_not_cover_is_answered_the_other_way(
     pair: tuple[TestClient, TestClient, Site],
-    json_runs: list[bytes],
+    json_runs: list[Any],
     query: str,
     variables: dict[str, Any] | None,
 ) -> None:
@@ -163,11 +192,42 @@ def test_the_post_page_is_complete(engine: Engine, pair: tuple[TestClient, TestC
     assert post["related"] and all(item["slug"] != "draft-merger" for item in post["related"])
 
 
+def test_pages_follow_their_cursors(
+    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[Any]
+) -> None:
+    json_server, executed, _site = pair
+    after = None
+    seen: list[str] = []
+    pages = 0
+    while pages < 10:
+        pages += 1
+        variables = {"first": 3, "after": after}
+        got = _ask(json_server, LIST, variables)
+        assert got == _ask(executed, LIST, variables)
+        page = got[1]["data"]["posts"]
+        seen += [edge["node"]["slug"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == got[1]["data"]["posts"]["totalCount"]
+    assert len(json_runs) == (pages if _on_sqlite(engine) else 0)
+
+
+def test_a_page_is_one_statement(engine: Engine, pair: tuple[TestClient, TestClient, Site]) -> None:
+    json_server, _executed, _site = pair
+    query = "{ posts(first: 10) { edges { node { slug authors { name } tags { name } related { slug } } } } }"
+    with statements(engine) as seen:
+        answer = _ask(json_server, query, None)
+    assert len(answer[1]["data"]["posts"]["edges"]) == 10
+    work = [statement for statement in seen if "site_state" not in statement]
+    assert len(work) == (1 if _on_sqlite(engine) else 4), work
+
+
 TRICKY = 'Quotes " and \\ back\\slash, tab\t, nul-ish \x01, line\u2028sep, café, 🌱, </script>'
 
 
 def test_any_text_is_written_as_graphql_core_writes_it(
-    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[bytes]
+    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[Any]
 ) -> None:
     """Text SQLite escapes (nested values) and text orjson escapes (the post's own) both come out equal."""
     json_server, executed, _site = pair
@@ -201,7 +261,7 @@ def test_a_fault_in_a_json_plan_is_logged_and_the_request_still_answered(
     assert len(logged) == (1 if _on_sqlite(engine) else 0)
 
 
-def test_json_answers_can_be_turned_off(engine: Engine, json_runs: list[bytes]) -> None:
+def test_json_answers_can_be_turned_off(engine: Engine, json_runs: list[Any]) -> None:
     build_site(engine)
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
     with TestClient(create_app(settings, engine)) as client:
@@ -268,9 +328,37 @@ class _Maker:
             parts.append(f"...{fragment}")
         return "{ " + " ".join(parts) + " }"
 
+    def page(self) -> str:
+        rng = self.rng
+        arguments = []
+        if rng.random() < 0.7:
+            arguments.append(f"first: {self._value('Int!', rng.randint(0, 12))}")
+        if rng.random() < 0.3:
+            arguments.append(f"order: {rng.choice(['PUBLISHED_ASC', 'PUBLISHED_DESC'])}")
+        if rng.random() < 0.3:
+            condition = rng.choice(['{tag: "food-bank"}', '{author: "alice-ng"}', '{tag: "youth"}'])
+            arguments.append(f"filter: {condition}")
+        parts = []
+        for name in rng.sample(["totalCount", "pageInfo", "edges", "__typename"], rng.randint(1, 4)):
+            if name == "pageInfo":
+                inner = rng.sample(
+                    ["hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"], 2
+                )
+                parts.append(f"{self._alias(name)} {{ {' '.join(inner)} }}")
+            elif name == "edges":
+                inner = ["cursor"] if rng.random() < 0.5 else []
+                inner.append(f"node {self.selection('Post', 1)}")
+                parts.append(f"{self._alias(name)} {{ {' '.join(inner)} }}")
+            else:
+                parts.append(self._alias(name))
+        listed = f"({', '.join(arguments)})" if arguments else ""
+        return f"posts{listed} {{ {' '.join(parts)} }}"
+
     def query(self) -> tuple[str, dict[str, Any]]:
         roots = []
-        for index in range(self.rng.randint(1, 2)):
+        if self.rng.random() < 0.3:
+            roots.append(f"r: {self.page()}")
+        for index in range(self.rng.randint(1, 2) if not roots else 0):
             if self.rng.random() < 0.75:
                 slug = self._value("String!", self.rng.choice(_SLUGS))
                 roots.append(f"r{index}: post(slug: {slug}) {self.selection('Post', 2)}")
@@ -292,7 +380,7 @@ def test_random_documents_get_graphql_cores_answers(
 
 
 def test_random_documents_run_as_json_plans(
-    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[bytes]
+    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[Any]
 ) -> None:
     """The random documents above are answered by JSON statements, not only by the way back."""
     json_server, executed, _site = pair
