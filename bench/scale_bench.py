@@ -6,9 +6,11 @@
    4 images; nine posts in ten published, each with two authors, two tags and a feature image), under
    ``bench/out/scale/`` for SQLite or in a schema ``bench_scale_N`` of the PostgreSQL database named by
    ``--postgres-url``. A SQLite store of the right size is reused.
-2. Builds the app in this process with the response cache off, so every request runs the query, and
-   times requests through it (ASGI, no sockets): ``post(slug)`` with its feature image, authors and tags,
-   and ``posts(first: 20)`` with ``totalCount``. Slugs rotate over posts spread across the table.
+2. Builds one app per store in this process with the response cache off, so every request runs the
+   query, and times requests through them (ASGI, no sockets): ``post(slug)`` with its feature image,
+   authors and tags, and ``posts(first: 20)`` with ``totalCount``. Slugs rotate over posts spread across
+   the table. The two stores take turns, a tenth of the requests at a time, so that the machine's changes
+   of speed fall on both.
 3. Prints p50 and p90 per size and the ratio of the large store to the small one (the target is at most
    1.5). Results go to ``bench/out/scale_bench.json``.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -219,32 +222,52 @@ async def _request(app: Any, body: bytes) -> tuple[int, bytes]:
     return status, b"".join(chunks)
 
 
-async def time_queries(url: str, count: int, requests: int) -> dict[str, dict[str, float]]:
-    settings = Settings(database_url=url, response_cache_mb=0)
-    app = create_app(settings)
+# The sizes take turns, a slice of the requests each, so that a change in the machine's speed during the
+# run falls on both stores rather than on one (their ratio is the target).
+ROUNDS = 10
+
+
+def _bodies(count: int) -> dict[str, list[bytes]]:
     published = [index for index in range(count) if index % 10 != 9]
     step = max(1, len(published) // 50)
     slugs = [f"post-{index:06d}" for index in published[::step]][:50]
-    bodies = {
+    return {
         "post by slug": [json.dumps({"query": POST_PAGE, "variables": {"slug": s}}).encode() for s in slugs],
         "first page of posts": [json.dumps({"query": FIRST_PAGE}).encode()],
     }
-    timings: dict[str, dict[str, float]] = {}
-    async with app.router.lifespan_context(app):
-        for name, variants in bodies.items():
-            for body in variants[:10] * 3:  # warm-up: parser, validation, statement caches
-                status, answer = await _request(app, body)
-                if status != 200 or b'"errors"' in answer:
-                    raise SystemExit(f"scale_bench: {name} failed ({status}): {answer[:300]!r}")
-            samples = []
-            for index in range(requests):
-                started = time.perf_counter()
-                await _request(app, variants[index % len(variants)])
-                samples.append((time.perf_counter() - started) * 1000)
-            samples.sort()
-            timings[name] = {
-                "p50_ms": statistics.median(samples),
-                "p90_ms": samples[int(len(samples) * 0.9)],
+
+
+async def time_stores(urls: dict[int, str], requests: int) -> dict[int, dict[str, dict[str, float]]]:
+    """p50 and p90 (ms) per store size and query, the sizes taking turns round after round."""
+    apps = {count: create_app(Settings(database_url=url, response_cache_mb=0)) for count, url in urls.items()}
+    bodies = {count: _bodies(count) for count in urls}
+    samples: dict[int, dict[str, list[float]]] = {
+        count: {name: [] for name in bodies[count]} for count in urls
+    }
+    async with contextlib.AsyncExitStack() as stack:
+        for count, app in apps.items():
+            await stack.enter_async_context(app.router.lifespan_context(app))
+            for name, variants in bodies[count].items():
+                for body in variants[:10] * 3:  # warm-up: parser, validation, statement caches
+                    status, answer = await _request(app, body)
+                    if status != 200 or b'"errors"' in answer:
+                        raise SystemExit(f"scale_bench: {name} failed ({status}): {answer[:300]!r}")
+        per_round = max(1, requests // ROUNDS)
+        for round_number in range(ROUNDS):
+            for count, app in apps.items():
+                for name, variants in bodies[count].items():
+                    for index in range(round_number * per_round, (round_number + 1) * per_round):
+                        started = time.perf_counter()
+                        await _request(app, variants[index % len(variants)])
+                        samples[count][name].append((time.perf_counter() - started) * 1000)
+    timings: dict[int, dict[str, dict[str, float]]] = {}
+    for count, by_name in samples.items():
+        timings[count] = {}
+        for name, values in by_name.items():
+            values.sort()
+            timings[count][name] = {
+                "p50_ms": statistics.median(values),
+                "p90_ms": values[int(len(values) * 0.9)],
             }
     return timings
 
@@ -262,10 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 100 <= args.baseline < args.posts <= 1_000_000 or args.requests < 10:
         parser.error("need 100 <= --baseline < --posts <= 1000000 and --requests >= 10")
 
-    results: dict[int, dict[str, dict[str, float]]] = {}
-    for count in (args.baseline, args.posts):
-        url = store_for(args, count)
-        results[count] = asyncio.run(time_queries(url, count, args.requests))
+    urls = {count: store_for(args, count) for count in (args.baseline, args.posts)}
+    results = asyncio.run(time_stores(urls, args.requests))
 
     small, large = results[args.baseline], results[args.posts]
     print(f"\nLatency in process ({args.backend}, response cache off), {args.requests} requests per query:\n")
