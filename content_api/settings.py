@@ -63,9 +63,9 @@ class Settings:
     # Answer read queries through compiled plans (content_api/schema/plans.py) rather than
     # graphql-core's executor; the answers are the same, only faster. Off is for comparison.
     compiled_plans: bool = True
-    # On SQLite, with compiled plans: answer the queries a JSON plan covers (a post or a person by slug
-    # with what belongs to it; content_api/schema/json_plans.py) with one statement whose result is
-    # the answer's JSON. The answers are the same; off is for comparison.
+    # On SQLite, with compiled plans: answer the queries a JSON plan covers (a post or a person by slug,
+    # a page of posts, with what belongs to them; content_api/schema/json_plans.py) with one statement
+    # whose result is the answer's JSON. The answers are the same; off is for comparison.
     json_answers: bool = True
     # On PostgreSQL: how many compiled-plan reads one worker runs at once (each in a worker thread, on
     # its own connection); more wait their turn in order. A database farther away wants more.

@@ -1,8 +1,9 @@
 """Read queries answered as JSON written by the database (`content_api.store.json_answers`).
 
 For a document whose every field is one the store can build in SQL (a post by slug with its feature
-image, authors, people, tags and related news; a person by slug), the whole answer is one statement
-whose result is the answer's `data` as JSON text. This module says, once, how each such field of the
+image, authors, people, tags and related news; a person by slug; a page of `posts(...)`, whose
+connection is written here around the posts the statement writes), the whole answer is one statement
+whose result is the answer's `data` as JSON. This module says, once, how each such field of the
 schema is read: which attribute of which record, converted by which of the schema's own functions
 (global ids, image URLs) and serialised by the field's own GraphQL scalar, so that the answer is the
 one the resolvers give (the tests hold both paths to the same answers). A document that asks for

@@ -6,7 +6,8 @@ functions can build the same answer in C, in one statement, with each list order
 SQL. The caller describes the answer as a tree of `Leaf`, `Constant` and `Nested` fields under root
 lookups (`Root`); this module turns it into a SQLAlchemy statement over the same tables, with the
 same visibility predicate (`PostScope.visible()`) and the same pronoun mask as the record queries,
-and compiles it once (`JsonRead`, a `PreparedRead`).
+and compiles it once (`JsonRead`, a `PreparedRead`). A page of posts (`json_page`) is the page statement
+of the record queries with each post written as JSON in its row.
 
 Values that are not stored as they are shown (a global id, an image URL, a date) are converted by the
 caller's own Python functions, which SQLite calls as SQL functions (registered on each connection the
