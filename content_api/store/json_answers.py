@@ -127,7 +127,7 @@ class Root:
 # The lookups at the top of an answer, and the kind of object each finds.
 ROOT_LOOKUPS = {"post_by_slug": "post", "person_by_slug": "person"}
 
-# Attributes of each kind of object (as its record names them) and its relations (name: kind, list).
+# Attributes of each kind of object, as its record names them.
 _ATTRIBUTES = {
     "post": (
         "id",
@@ -144,17 +144,12 @@ _ATTRIBUTES = {
     "tag": ("id", "slug", "name"),
     "image": ("path", "width", "height", "format", "animated", "alt", "caption"),
 }
-_RELATIONS: dict[str, dict[str, tuple[str, bool]]] = {
-    "post": {
-        "feature_image": ("image", False),
-        "authors": ("person", True),
-        "people": ("person", True),
-        "tags": ("tag", True),
-        "related": ("post", True),
-    },
-    "person": {},
-    "tag": {},
-    "image": {},
+# The relations each kind of object has (what they lead to is in `_Builder.nested`).
+_RELATIONS: dict[str, frozenset[str]] = {
+    "post": frozenset({"feature_image", "authors", "people", "tags", "related"}),
+    "person": frozenset(),
+    "tag": frozenset(),
+    "image": frozenset(),
 }
 _KEY = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 
@@ -309,8 +304,7 @@ class _Builder:
         return value
 
     def nested(self, kind: str, owner: Any, field: Nested) -> ColumnElement[Any]:
-        relation = _RELATIONS[kind].get(field.relation)
-        if relation is None:
+        if field.relation not in _RELATIONS[kind]:
             raise Unsupported(f"relation {kind}.{field.relation}")
         if (field.limit is not None) != (field.relation == "related"):
             raise Unsupported(f"relation {kind}.{field.relation} with limit {field.limit!r}")
