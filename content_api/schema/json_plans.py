@@ -46,7 +46,6 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 from sqlalchemy import Connection
-from sqlalchemy.dialects import sqlite
 from strawberry.types.arguments import convert_arguments
 
 from content_api.schema.errors import ApiError
@@ -127,7 +126,6 @@ ROOTS = {"post": ("post_by_slug", "slug"), "person": ("person_by_slug", "slug")}
 PAGES = {"posts"}
 # Strawberry keeps its own field definition on each graphql-core field under this key.
 _STRAWBERRY_FIELD = "strawberry-definition"
-_SQLITE = sqlite.dialect()
 
 Collect = Callable[[GraphQLObjectType, list[SelectionSetNode]], dict[str, list[FieldNode]]]
 
@@ -536,14 +534,11 @@ def compile_json_plan(
         # Build the statement once now, so that whatever the store does not know is found here.
         pages = [root for root in roots if isinstance(root, _PagePlan)]
         if pages:
-            if (
-                len(roots) - len(pages) != sum(isinstance(root, store.Constant) for root in roots)
-                or len(pages) > 1
-            ):
+            if len(pages) > 1 or any(isinstance(root, store.Root) for root in roots):
                 return None  # a page of posts is answered alone (beside __typename)
-            pages[0].page_read(PUBLIC, (), store_queries.PostOrder.PUBLISHED_DESC, False, _SQLITE)
+            pages[0].page_read(PUBLIC, (), store_queries.PostOrder.PUBLISHED_DESC, False, store.SQLITE)
         else:
-            plan.read(PUBLIC, _SQLITE)
+            plan.read(PUBLIC, store.SQLITE)
     except (store.Unsupported, GraphQLError, ApiError):  # ApiError: a fixed argument out of range
         return None
     return plan

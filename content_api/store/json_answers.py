@@ -45,6 +45,7 @@ from sqlalchemy import (
     null,
     select,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 
 from content_api.store.prepared import PreparedRead
@@ -66,6 +67,9 @@ from content_api.store.tables import (
     posts,
     tags,
 )
+
+# The dialect these statements are for, to build one before any connection is at hand.
+SQLITE = sqlite.dialect()
 
 
 class Unsupported(Exception):
