@@ -25,6 +25,7 @@ from content_api.settings import Settings
 from content_api.store import json_answers
 from content_api.store.tables import people, posts, tags
 from tests.content_api.graphql_site import Site, beside_graphql_core, build_site, statements
+from tests.content_api.publishing_helpers import token
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
 
@@ -221,6 +222,28 @@ def test_a_page_is_one_statement(engine: Engine, pair: tuple[TestClient, TestCli
     assert len(answer[1]["data"]["posts"]["edges"]) == 10
     work = [statement for statement in seen if "site_state" not in statement]
     assert len(work) == (1 if _on_sqlite(engine) else 4), work
+
+
+def test_a_preview_key_sees_drafts_through_json_plans_as_through_graphql_core(
+    engine: Engine, pair: tuple[TestClient, TestClient, Site], json_runs: list[Any]
+) -> None:
+    json_server, executed, _site = pair
+    headers = {**ACCEPT, "Authorization": f"Bearer {token(engine, 'read:drafts')}"}
+    queries = [
+        ('{ post(slug: "draft-merger") { slug title tags { name } related { slug } } }', "post"),
+        ("{ posts(first: 20) { totalCount edges { node { slug } } } }", "posts"),
+    ]
+    for query, root in queries:
+        answers = []
+        for client in (json_server, executed):
+            response = client.post("/graphql", json={"query": query}, headers=headers)
+            answers.append((response.status_code, json.loads(response.content, object_pairs_hook=_Ordered)))
+        assert answers[0] == answers[1]
+        assert "draft-merger" in json.dumps(answers[0][1]["data"][root])
+        anonymous = _ask(json_server, query, None)[1]["data"][root]
+        assert "draft-merger" not in json.dumps(anonymous)
+    # The two with the key and the two without.
+    assert len(json_runs) == (4 if _on_sqlite(engine) else 0)
 
 
 TRICKY = 'Quotes " and \\ back\\slash, tab\t, nul-ish \x01, line\u2028sep, café, 🌱, </script>'
