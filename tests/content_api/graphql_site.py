@@ -275,6 +275,18 @@ def graphql(client: Any, query: str, variables: dict[str, Any] | None = None) ->
     return body
 
 
+# A front end's news list: a page of posts with its count, page info, cursors and what each post shows.
+NEWS_LIST = """
+query NewsList($first: Int!, $after: String) {
+  posts(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id slug title publishedAt featureImage { url } authors { slug name }
+                          tags { slug name } } }
+  }
+}"""
+
+
 @pytest.fixture
 def site(engine: Engine) -> Site:
     return build_site(engine)

@@ -24,20 +24,11 @@ from content_api.app import create_app
 from content_api.settings import Settings
 from content_api.store import json_answers
 from content_api.store.tables import people, posts, tags
+from tests.content_api.graphql_site import NEWS_LIST as LIST
 from tests.content_api.graphql_site import Site, beside_graphql_core, build_site, statements
 from tests.content_api.publishing_helpers import token
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
-
-LIST = """
-query NewsList($first: Int!, $after: String) {
-  posts(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges { cursor node { id slug title publishedAt featureImage { url } authors { slug name }
-                          tags { slug name } } }
-  }
-}"""
 
 POST_PAGE = """
 query PostPage($slug: String!) {

@@ -45,6 +45,7 @@ from content_api.schema.schema import schema
 from content_api.services.auth import ANONYMOUS
 from content_api.store.queries import PUBLIC
 from content_api.store.tables import posts
+from tests.content_api.graphql_site import NEWS_LIST as LIST
 from tests.content_api.graphql_site import Site, beside_graphql_core, build_site
 
 GRAPHQL_SCHEMA = schema._schema
@@ -60,16 +61,6 @@ query PostPage($slug: String!) {
     tags { id slug name }
     related(first: 3) { slug title summary publishedAt score reason { pinned tags people terms }
                         featureImage { url alt } }
-  }
-}"""
-
-LIST = """
-query NewsList($first: Int!, $after: String) {
-  posts(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges { cursor node { id slug title publishedAt featureImage { url } authors { slug name }
-                          tags { slug name } } }
   }
 }"""
 
