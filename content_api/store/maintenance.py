@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from sqlalchemy import Connection, Engine, Integer, String, bindparam, cast, select, text
+from sqlalchemy import Connection, Engine, Integer, String, cast, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -60,9 +60,7 @@ def refresh_statistics(engine: Engine) -> None:
         _log.warning("could not refresh the planner's statistics: %s", first_line(error))
 
 
-_CONTENT_VERSION_READ = PreparedRead(
-    select(site_state.c.value).where(site_state.c.key == bindparam("key", CONTENT_VERSION))
-)
+_CONTENT_VERSION_READ = PreparedRead(select(site_state.c.value).where(site_state.c.key == CONTENT_VERSION))
 
 
 def content_version(conn: Connection) -> int:
@@ -71,9 +69,7 @@ def content_version(conn: Connection) -> int:
     Read in the connection's transaction when it has one; on SQLite, outside one otherwise (a single
     read needs no BEGIN and ROLLBACK around it, which cost several times the read).
     """
-    rows = _CONTENT_VERSION_READ.rows(
-        conn, arguments={"key": CONTENT_VERSION}, begin=conn.dialect.name != "sqlite"
-    )
+    rows = _CONTENT_VERSION_READ.rows(conn, begin=conn.dialect.name != "sqlite")
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
