@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import orjson
@@ -36,18 +36,19 @@ from graphql import (
     GraphQLScalarType,
     GraphQLSchema,
     GraphQLString,
-    ListValueNode,
-    ObjectValueNode,
     SelectionSetNode,
     Undefined,
-    ValueNode,
-    VariableNode,
     get_nullable_type,
 )
 from graphql.execution.values import get_argument_values
 from sqlalchemy import Connection
-from strawberry.types.arguments import convert_arguments
 
+from content_api.schema.compiling import (
+    STRAWBERRY_DEFINITION,
+    ArgumentConverter,
+    argument_converter,
+    uses_variables,
+)
 from content_api.schema.errors import ApiError
 from content_api.schema.pagination import global_id, post_cursor
 from content_api.schema.queries import post_page_request
@@ -124,8 +125,6 @@ FIELDS: dict[str, dict[str, _Attr | _Rel]] = {
 ROOTS = {"post": ("post_by_slug", "slug"), "person": ("person_by_slug", "slug")}
 # Root fields answered as a page of posts (`Query.posts`).
 PAGES = {"posts"}
-# Strawberry keeps its own field definition on each graphql-core field under this key.
-_STRAWBERRY_FIELD = "strawberry-definition"
 
 Collect = Callable[[GraphQLObjectType, list[SelectionSetNode]], dict[str, list[FieldNode]]]
 
@@ -200,7 +199,6 @@ _TYPENAME, _TOTAL, _PAGE_INFO, _EDGES, _HAS_NEXT, _HAS_PREVIOUS, _START, _END, _
 _CONNECTION_FIELDS = {"totalCount": _TOTAL, "pageInfo": _PAGE_INFO, "edges": _EDGES}
 _PAGE_INFO_FIELDS = {"hasNextPage": _HAS_NEXT, "hasPreviousPage": _HAS_PREVIOUS, "startCursor": _START,
                      "endCursor": _END}  # fmt: skip
-_EDGE_FIELDS = {"cursor": _CURSOR, "node": _NODE}
 
 
 class _Part(NamedTuple):
@@ -221,7 +219,7 @@ class _PagePlan:
     field_def: GraphQLField
     node: FieldNode
     # Strawberry's conversion of the field's arguments to the resolver's.
-    convert: Callable[[dict[str, Any]], dict[str, Any]]
+    convert: ArgumentConverter
     # The arguments when the document fixes them (no variables), else None.
     fixed: dict[str, Any] | None
     parts: tuple[_Part, ...]
@@ -251,7 +249,7 @@ class _PagePlan:
             values = self.fixed
             if values is None:
                 values = get_argument_values(self.field_def, self.node, variables)
-            request = self.convert(values)
+            request = self.convert(values, None)
             first = request["first"]
             post_filter, order, after = post_page_request(**request)
         except (GraphQLError, ApiError, KeyError, TypeError, ValueError):
@@ -267,7 +265,7 @@ class _PagePlan:
         parts: list[bytes] = []
         for root in roots:
             if isinstance(root, store.Constant):
-                parts.append(orjson.dumps(root.key) + b":" + orjson.dumps(root.value))
+                parts.append(store.json_key(root.key) + orjson.dumps(root.value))
                 continue
             assert root is self
             if count is None and any(part.what == _TOTAL for part in self.parts):
@@ -358,35 +356,22 @@ class _Compiler:
                 limit = self.argument(field_def, nodes[0], how.limit, how.check)
             elif nodes[0].arguments:
                 raise store.Unsupported(f"arguments of {type_.name}.{name}")
-            target = get_nullable_type(field_def.type)
-            if isinstance(target, GraphQLList):
-                target = get_nullable_type(target.of_type)
-            if not isinstance(target, GraphQLObjectType):
-                raise store.Unsupported(f"field {type_.name}.{name} of type {target}")
-            sub_sets = [node.selection_set for node in nodes if node.selection_set is not None]
-            result.append(store.Nested(key, how.relation, self.fields(target, sub_sets), limit))
+            target = _object_type(field_def)
+            result.append(store.Nested(key, how.relation, self.fields(target, _sets(nodes)), limit))
         return tuple(result)
 
     def page(
         self, key: str, nodes: list[FieldNode], field_def: GraphQLField, strawberry_schema: Any
     ) -> _PagePlan:
-        definition = (field_def.extensions or {}).get(_STRAWBERRY_FIELD)
+        definition = (field_def.extensions or {}).get(STRAWBERRY_DEFINITION)
         if strawberry_schema is None or definition is None:
             raise store.Unsupported("a page without Strawberry's field")
-        arguments, config = definition.arguments, strawberry_schema.config
-        registry = strawberry_schema.schema_converter.scalar_registry
-
-        def convert(values: dict[str, Any]) -> dict[str, Any]:
-            converted: dict[str, Any] = convert_arguments(
-                values, arguments, scalar_registry=registry, config=config, info=None
-            )
-            return converted
-
+        convert = argument_converter(strawberry_schema, definition)
         node = nodes[0]
         fixed = None
         if not any(uses_variables(argument.value) for argument in node.arguments or ()):
             fixed = get_argument_values(field_def, node)
-            post_page_request(**convert(fixed))  # out of range: graphql-core reports it
+            post_page_request(**convert(fixed, None))  # out of range: graphql-core reports it
         connection = get_nullable_type(field_def.type)
         if not isinstance(connection, GraphQLObjectType):
             raise store.Unsupported(f"a page of type {connection}")
@@ -396,13 +381,15 @@ class _Compiler:
             name = part_nodes[0].name.value
             what = _CONNECTION_FIELDS.get(name)
             if name == "__typename":
-                parts.append(_Part(_key(part_key), _TYPENAME, constant=orjson.dumps(connection.name)))
+                parts.append(
+                    _Part(store.json_key(part_key), _TYPENAME, constant=orjson.dumps(connection.name))
+                )
             elif what == _TOTAL:
-                parts.append(_Part(_key(part_key), _TOTAL))
+                parts.append(_Part(store.json_key(part_key), _TOTAL))
             elif what == _PAGE_INFO:
                 info_type = _object_type(connection.fields[name])
                 inner = self._plain_parts(info_type, part_nodes, _PAGE_INFO_FIELDS)
-                parts.append(_Part(_key(part_key), _PAGE_INFO, inner))
+                parts.append(_Part(store.json_key(part_key), _PAGE_INFO, inner))
             elif what == _EDGES and not any(part.what == _EDGES for part in parts):
                 edge_type = _object_type(connection.fields[name])
                 inner_parts: list[_Part] = []
@@ -410,19 +397,21 @@ class _Compiler:
                     edge_name = edge_nodes[0].name.value
                     if edge_name == "__typename":
                         constant = orjson.dumps(edge_type.name)
-                        inner_parts.append(_Part(_key(edge_key), _TYPENAME, constant=constant))
+                        inner_parts.append(_Part(store.json_key(edge_key), _TYPENAME, constant=constant))
                     elif edge_name == "cursor":
-                        inner_parts.append(_Part(_key(edge_key), _CURSOR))
+                        inner_parts.append(_Part(store.json_key(edge_key), _CURSOR))
                     elif edge_name == "node" and node_fields is None:
                         post_type = _object_type(edge_type.fields["node"])
                         node_fields = self.fields(post_type, _sets(edge_nodes))
-                        inner_parts.append(_Part(_key(edge_key), _NODE))
+                        inner_parts.append(_Part(store.json_key(edge_key), _NODE))
                     else:
                         raise store.Unsupported(f"{edge_type.name}.{edge_name} here")
-                parts.append(_Part(_key(part_key), _EDGES, tuple(inner_parts)))
+                parts.append(_Part(store.json_key(part_key), _EDGES, tuple(inner_parts)))
             else:
                 raise store.Unsupported(f"{connection.name}.{name} here")
-        return _PagePlan(_key(key), field_def, node, convert, fixed, tuple(parts), node_fields or ())
+        return _PagePlan(
+            store.json_key(key), field_def, node, convert, fixed, tuple(parts), node_fields or ()
+        )
 
     def _plain_parts(
         self, type_: GraphQLObjectType, nodes: list[FieldNode], known: dict[str, int]
@@ -431,9 +420,9 @@ class _Compiler:
         for key, field_nodes in self.collect(type_, _sets(nodes)).items():
             name = field_nodes[0].name.value
             if name == "__typename":
-                parts.append(_Part(_key(key), _TYPENAME, constant=orjson.dumps(type_.name)))
+                parts.append(_Part(store.json_key(key), _TYPENAME, constant=orjson.dumps(type_.name)))
             elif name in known:
-                parts.append(_Part(_key(key), known[name]))
+                parts.append(_Part(store.json_key(key), known[name]))
             else:
                 raise store.Unsupported(f"{type_.name}.{name} here")
         return tuple(parts)
@@ -441,10 +430,6 @@ class _Compiler:
 
 def _sets(nodes: list[FieldNode]) -> list[SelectionSetNode]:
     return [node.selection_set for node in nodes if node.selection_set is not None]
-
-
-def _key(key: str) -> bytes:
-    return orjson.dumps(key) + b":"
 
 
 def _object_type(field_def: GraphQLField) -> GraphQLObjectType:
@@ -455,17 +440,6 @@ def _object_type(field_def: GraphQLField) -> GraphQLObjectType:
     if not isinstance(target, GraphQLObjectType):
         raise store.Unsupported(f"a field of type {target}")
     return target
-
-
-def uses_variables(value: ValueNode) -> bool:
-    """Whether an argument's value refers to a variable anywhere inside it."""
-    if isinstance(value, VariableNode):
-        return True
-    if isinstance(value, ListValueNode):
-        return any(uses_variables(item) for item in value.values)
-    if isinstance(value, ObjectValueNode):
-        return any(uses_variables(field.value) for field in value.fields)
-    return False
 
 
 def _leaf(key: str, how: _Attr, field_def: GraphQLField) -> store.Leaf:
@@ -486,11 +460,11 @@ def _leaf(key: str, how: _Attr, field_def: GraphQLField) -> store.Leaf:
 
 @cache
 def _serialising(convert: Callable[[Any], Any] | None, scalar: GraphQLScalarType) -> Callable[[Any], Any]:
-    """`convert`, then the scalar's own serialiser; a value it cannot serialise stops the statement."""
+    """`convert`, then the scalar's own serialiser; a value it cannot serialise stops the statement.
+
+    One function per pair (the store keeps each conversion's results, see `store.Leaf.convert`)."""
     serialise = scalar.coerce_output_value
 
-    # Pages show the same dates over and over; serialising is a pure function of the value.
-    @lru_cache(maxsize=4096)
     def apply(value: Any) -> Any:
         if convert is not None:
             value = convert(value)
@@ -525,11 +499,8 @@ def compile_json_plan(
                 return None
             store_lookup, argument_name = lookup
             argument = compiler.argument(field_def, nodes[0], argument_name, None)
-            target = get_nullable_type(field_def.type)
-            if not isinstance(target, GraphQLObjectType):
-                return None
-            sub_sets = [node.selection_set for node in nodes if node.selection_set is not None]
-            roots.append(store.Root(key, store_lookup, argument, compiler.fields(target, sub_sets)))
+            target = _object_type(field_def)
+            roots.append(store.Root(key, store_lookup, argument, compiler.fields(target, _sets(nodes))))
         plan = JsonPlan(tuple(roots), tuple(compiler.arguments))
         # Build the statement once now, so that whatever the store does not know is found here.
         pages = [root for root in roots if isinstance(root, _PagePlan)]

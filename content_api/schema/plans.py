@@ -74,16 +74,13 @@ from graphql.execution.values import (
     get_variable_values,
 )
 from strawberry.schema.schema import validate_document
-from strawberry.types.arguments import convert_arguments
 
-from content_api.schema.json_plans import JsonPlan, compile_json_plan, uses_variables
+from content_api.schema.compiling import STRAWBERRY_DEFINITION, argument_converter, uses_variables
+from content_api.schema.json_plans import JsonPlan, compile_json_plan
 from content_api.schema.waves import Waves
 
 _log = logging.getLogger(__name__)
 
-# Strawberry keeps its own field (and type) definition on each graphql-core field (and type) under
-# this key.
-_STRAWBERRY_FIELD = _STRAWBERRY_DEFINITION = "strawberry-definition"
 # Compiled documents kept per process (front ends send a small, fixed set).
 PLAN_CACHE_SIZE = 512
 
@@ -292,7 +289,7 @@ def _generate_fill(type_: GraphQLObjectType, steps: tuple[_Step, ...]) -> Fill:
     is_type_of = type_.is_type_of
     if is_type_of is not None:
         # Strawberry's check, skipped when the value is a plain instance of the type's own class.
-        definition = (type_.extensions or {}).get(_STRAWBERRY_DEFINITION)
+        definition = (type_.extensions or {}).get(STRAWBERRY_DEFINITION)
         namespace["is_type_of"] = is_type_of
         namespace["ORIGIN"] = getattr(definition, "origin", None)
         message = f"a resolver returned something that is not a {type_.name}"
@@ -570,7 +567,7 @@ class _Compiler:
         sub_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         complete = self._completer(field_def.type, sub_sets)
         resolve = field_def.resolve
-        strawberry_field = (field_def.extensions or {}).get(_STRAWBERRY_FIELD)
+        strawberry_field = (field_def.extensions or {}).get(STRAWBERRY_DEFINITION)
         if resolve is not None and getattr(resolve, "_is_default", False) and strawberry_field is not None:
             named = get_nullable_type(field_def.type)
             passthrough = _PASSTHROUGH.get(named.name) if named in _BUILT_IN_SCALARS else None
@@ -609,15 +606,12 @@ class _Compiler:
         ):
             return None
         arguments = field.arguments
-        config = strawberry_schema.config
-        info_class = config.info_class
-        registry = converter.scalar_registry
+        info_class = strawberry_schema.config.info_class
 
         def make_info(raw_info: Any) -> Any:
             return info_class(_raw_info=raw_info, _field=field)
 
-        def convert(values: dict[str, Any], info: Any) -> dict[str, Any]:
-            return convert_arguments(values, arguments, scalar_registry=registry, config=config, info=info)  # type: ignore[no-any-return]
+        convert = argument_converter(strawberry_schema, field)
 
         converted = None
         if arguments and fixed_args is not None and all(_is_plain(argument.type) for argument in arguments):

@@ -274,9 +274,7 @@ class _Builder:
         return func.json_object(*parts)
 
     def leaf(self, kind: str, source: Mapping[str, ColumnElement[Any]], field: Leaf) -> ColumnElement[Any]:
-        if field.attribute not in _ATTRIBUTES[kind]:
-            raise Unsupported(f"attribute {kind}.{field.attribute}")
-        column = source[field.attribute]
+        column = _column(kind, source, field)
         type_ = column.type
         process = type_.dialect_impl(self.dialect).result_processor(self.dialect, None)
         value: ColumnElement[Any]
@@ -293,8 +291,6 @@ class _Builder:
         else:
             value = column
         if field.int_bounds is not None:
-            if field.convert is None and not isinstance(type_, Integer):
-                raise Unsupported(f"an integer from {kind}.{field.attribute}")
             low, high = field.int_bounds
             value = case(
                 (value.is_(None), null()),
@@ -379,26 +375,33 @@ class _Builder:
         columns.append(row.c.id)
         pieces: list[_Piece] = []
         for field in root.fields:
-            key = _key_json(field.key)
+            key = json_key(field.key)
             if isinstance(field, Constant):
                 pieces.append(_Piece(key, None, orjson.dumps(field.value)))
             elif isinstance(field, Leaf):
-                if field.attribute not in _ATTRIBUTES[kind]:
-                    raise Unsupported(f"attribute {kind}.{field.attribute}")
-                column = source[field.attribute]
-                type_ = column.type
-                if field.int_bounds is not None and field.convert is None and not isinstance(type_, Integer):
-                    raise Unsupported(f"an integer from {kind}.{field.attribute}")
+                column = _column(kind, source, field)
                 # The statement's rows come back with each column's result processor applied already.
-                pieces.append(_Piece(key, len(columns), None, field.convert, field))
+                convert = _converter(None, field.convert) if field.convert is not None else None
+                pieces.append(_Piece(key, len(columns), None, convert, field))
                 columns.append(column)
             else:
                 pieces.append(_Piece(key, len(columns)))
                 columns.append(self.nested(kind, row, field))
-        return _RootLayout(_key_json(root.key), found, tuple(pieces)), frame.outerjoin(row, condition)
+        return _RootLayout(json_key(root.key), found, tuple(pieces)), frame.outerjoin(row, condition)
 
 
-def _key_json(key: str) -> bytes:
+def _column(kind: str, source: Mapping[str, ColumnElement[Any]], field: Leaf) -> ColumnElement[Any]:
+    """The column a leaf reads, once the store knows it can answer the leaf from it."""
+    if field.attribute not in _ATTRIBUTES[kind]:
+        raise Unsupported(f"attribute {kind}.{field.attribute}")
+    column = source[field.attribute]
+    if field.int_bounds is not None and field.convert is None and not isinstance(column.type, Integer):
+        raise Unsupported(f"an integer from {kind}.{field.attribute}")
+    return column
+
+
+def json_key(key: str) -> bytes:
+    """A response key as JSON, with the colon that follows it (keys are GraphQL names)."""
     if not _KEY.match(key):
         raise Unsupported(f"response key {key!r}")
     return orjson.dumps(key) + b":"
@@ -563,7 +566,7 @@ def json_read(scope: PostScope, roots: tuple[Root | Constant, ...], dialect: Any
     frame: FromClause = select(literal_column("1").label("one")).subquery("frame")
     for root in roots:
         if isinstance(root, Constant):
-            layout.append(_Piece(_key_json(root.key), None, orjson.dumps(root.value)))
+            layout.append(_Piece(json_key(root.key), None, orjson.dumps(root.value)))
         else:
             entry, frame = builder.root(root, frame, columns)
             layout.append(entry)
