@@ -300,9 +300,10 @@ def client(engine: Engine) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def batching_client(engine: Engine) -> Iterator[TestClient]:
-    """A server without JSON plans: every field through its resolver and the request's loaders, so
-    statement counts show how loaders batch (a JSON plan answers a whole page in one statement)."""
+def client_without_json_plans(engine: Engine) -> Iterator[TestClient]:
+    """A server without JSON plans: every field through its resolver and the request's loaders, for
+    statement counts that show how loaders batch (a JSON plan answers a page in one statement) and for
+    faults injected into resolvers' store calls."""
     settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
     with TestClient(create_app(settings, engine), base_url="http://news.test") as test_client:
         yield test_client

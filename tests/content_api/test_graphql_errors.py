@@ -7,17 +7,14 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from content_api.app import create_app
 from content_api.schema.pagination import global_id, person_cursor, post_cursor, search_cursor
-from content_api.settings import Settings
 from content_api.store import queries as store
 from content_api.store.queries import PersonKey, PostKey
-from tests.content_api.graphql_site import FIRST_DAY, Site, client, graphql, site
+from tests.content_api.graphql_site import FIRST_DAY, Site, client, client_without_json_plans, graphql, site
 
-__all__ = ["client", "site"]
+__all__ = ["client", "client_without_json_plans", "site"]
 
 
 def _codes(answer: dict[str, Any]) -> list[str]:
@@ -124,19 +121,20 @@ def test_parse_and_validation_failures_have_codes(client: TestClient, site: Site
 
 
 def test_server_faults_are_masked_and_logged(
-    engine: Engine, site: Site, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    client_without_json_plans: TestClient,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError('SELECT password FROM users WHERE path = "/srv/content.db"')
 
+    # The fault is in a resolver's store call: JSON plans (one statement, no resolvers) are off.
     monkeypatch.setattr(store, "tags_by_post", broken)
-    # The fault is in a resolver's store call: JSON answers (one statement, no resolvers) are off.
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
-    with (
-        TestClient(create_app(settings, engine)) as client,
-        caplog.at_level(logging.ERROR, logger="content_api.graphql"),
-    ):
-        answer = graphql(client, '{ post(slug: "allotment-opens") { title tags { name } } }')
+    with caplog.at_level(logging.ERROR, logger="content_api.graphql"):
+        answer = graphql(
+            client_without_json_plans, '{ post(slug: "allotment-opens") { title tags { name } } }'
+        )
     assert answer["_status"] == 200
     assert answer["data"] == {"post": None} or answer["data"]["post"] is None
     assert answer["errors"] == [

@@ -6,9 +6,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.content_api.graphql_site import Site, client, graphql, site
+from tests.content_api.graphql_site import Site, client, client_without_json_plans, graphql, site
 
-__all__ = ["client", "site"]
+__all__ = ["client", "client_without_json_plans", "site"]
 
 POST_PAGE = """
 query PostPage($slug: String!) {
@@ -265,18 +265,14 @@ def test_image_urls_follow_the_host_the_request_came_to(client: TestClient, site
 
 
 def test_a_post_taken_down_while_its_list_is_read_is_not_served(
-    engine: Any, site: Site, monkeypatch: Any
+    client_without_json_plans: TestClient, site: Site, monkeypatch: Any
 ) -> None:
-    from content_api.app import create_app
-    from content_api.settings import Settings
     from content_api.store import queries
 
     # The page of posts is read; before the bodies are, every post is taken down. (A JSON plan reads
     # the bodies in the page's own statement, so this is about compiled plans and graphql-core.)
     monkeypatch.setattr(queries, "post_bodies", lambda conn, scope, ids: {})
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
-    with TestClient(create_app(settings, engine)) as client:
-        answer = graphql(client, "{ posts(first: 2) { edges { node { slug bodyHtml } } } }")
+    answer = graphql(client_without_json_plans, "{ posts(first: 2) { edges { node { slug bodyHtml } } } }")
     assert answer["_status"] == 200
     assert answer["data"] is None or answer["data"]["posts"] is None
     codes = {error["extensions"]["code"] for error in answer["errors"]}

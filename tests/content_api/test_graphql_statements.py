@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
-from tests.content_api.graphql_site import batching_client, build_site, client, graphql, statements
+from tests.content_api.graphql_site import build_site, client, client_without_json_plans, graphql, statements
 
-__all__ = ["batching_client", "client"]
+__all__ = ["client", "client_without_json_plans"]
 
 LIST_QUERY = """query($first: Int!) {
   posts(first: $first) { edges { node { authors { name } tags { name } } } }
@@ -15,12 +15,12 @@ LIST_QUERY = """query($first: Int!) {
 
 
 def test_fifty_posts_with_authors_and_tags_take_three_statements(
-    engine: Engine, batching_client: TestClient
+    engine: Engine, client_without_json_plans: TestClient
 ) -> None:
     build_site(engine, extra_published=60)
 
     with statements(engine) as fifty:
-        answer = graphql(batching_client, LIST_QUERY, {"first": 50})
+        answer = graphql(client_without_json_plans, LIST_QUERY, {"first": 50})
     edges = answer["data"]["posts"]["edges"]
     assert len(edges) == 50
     assert all(edge["node"]["authors"] and edge["node"]["tags"] for edge in edges)
@@ -28,7 +28,7 @@ def test_fifty_posts_with_authors_and_tags_take_three_statements(
     assert len(fifty) == 3, fifty
 
     with statements(engine) as five:
-        graphql(batching_client, LIST_QUERY, {"first": 5})
+        graphql(client_without_json_plans, LIST_QUERY, {"first": 5})
     assert len(five) == len(fifty)
 
 
@@ -63,16 +63,16 @@ def test_feature_images_come_with_their_posts(engine: Engine, client: TestClient
 
 
 def test_lists_read_bodies_only_when_asked_and_then_in_one_statement(
-    engine: Engine, batching_client: TestClient
+    engine: Engine, client_without_json_plans: TestClient
 ) -> None:
     build_site(engine, extra_published=20)
     query = "query($first: Int!) { posts(first: $first) { edges { node { slug %s } } } }"
     with statements(engine) as without:
-        graphql(batching_client, query % "", {"first": 20})
+        graphql(client_without_json_plans, query % "", {"first": 20})
     assert len(without) == 1 and "posts.body_html" not in without[0], without
 
     with statements(engine) as with_bodies:
-        answer = graphql(batching_client, query % "bodyHtml", {"first": 20})
+        answer = graphql(client_without_json_plans, query % "bodyHtml", {"first": 20})
     nodes = [edge["node"] for edge in answer["data"]["posts"]["edges"]]
     assert len(nodes) == 20 and all(node["bodyHtml"].startswith("<") for node in nodes), nodes[:2]
     # The page, then every body at once.
@@ -80,5 +80,7 @@ def test_lists_read_bodies_only_when_asked_and_then_in_one_statement(
 
     # A single post is read with its body: no second statement.
     with statements(engine) as single:
-        post = graphql(batching_client, '{ post(slug: "allotment-opens") { bodyHtml } }')["data"]["post"]
+        post = graphql(client_without_json_plans, '{ post(slug: "allotment-opens") { bodyHtml } }')["data"][
+            "post"
+        ]
     assert post["bodyHtml"] and len(single) == 1, single

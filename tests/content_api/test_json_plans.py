@@ -20,13 +20,19 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, update
 from starlette.testclient import TestClient
 
-from content_api.app import create_app
-from content_api.settings import Settings
 from content_api.store import json_answers
 from content_api.store.tables import people, posts, tags
 from tests.content_api.graphql_site import NEWS_LIST as LIST
-from tests.content_api.graphql_site import Site, beside_graphql_core, build_site, statements
+from tests.content_api.graphql_site import (
+    Site,
+    beside_graphql_core,
+    build_site,
+    client_without_json_plans,
+    statements,
+)
 from tests.content_api.publishing_helpers import token
+
+__all__ = ["client_without_json_plans"]
 
 ACCEPT = {"Accept": "application/graphql-response+json"}
 
@@ -275,11 +281,11 @@ def test_a_fault_in_a_json_plan_is_logged_and_the_request_still_answered(
     assert len(logged) == (1 if _on_sqlite(engine) else 0)
 
 
-def test_json_answers_can_be_turned_off(engine: Engine, json_runs: list[Any]) -> None:
+def test_json_answers_can_be_turned_off(
+    engine: Engine, client_without_json_plans: TestClient, json_runs: list[Any]
+) -> None:
     build_site(engine)
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False), json_answers=False)
-    with TestClient(create_app(settings, engine)) as client:
-        status, answer = _ask(client, POST_PAGE, {"slug": "allotment-opens"})
+    status, answer = _ask(client_without_json_plans, POST_PAGE, {"slug": "allotment-opens"})
     assert status == 200 and answer["data"]["post"]["slug"] == "allotment-opens"
     assert json_runs == []
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from content_api.store.db import write_engine
-from tests.content_api.graphql_site import batching_client, client, graphql, statements
+from tests.content_api.graphql_site import client, client_without_json_plans, graphql, statements
 from tests.content_api.publishing_helpers import api, gql, token
 from tests.content_api.test_related import (
     FOOD,
@@ -24,7 +24,7 @@ from tests.content_api.test_related import (
     refresh,
 )
 
-__all__ = ["batching_client", "client"]
+__all__ = ["client", "client_without_json_plans"]
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ LIST_QUERY = "query($first: Int!) { posts(first: $first) { edges { node { relate
 
 
 def test_related_for_a_list_of_posts_takes_a_fixed_number_of_statements(
-    engine: Engine, batching_client: TestClient
+    engine: Engine, client_without_json_plans: TestClient
 ) -> None:
     site = RelatedSite(engine)
     texts = (FOOD, FOOD_2, FOOD_3, GARDEN, GARDEN_2, GARDEN_3, REPAIR, REPAIR_2)
@@ -134,7 +134,7 @@ def test_related_for_a_list_of_posts_takes_a_fixed_number_of_statements(
     refresh(engine)
 
     with statements(engine) as twenty:
-        answer = graphql(batching_client, LIST_QUERY, {"first": 20})
+        answer = graphql(client_without_json_plans, LIST_QUERY, {"first": 20})
     edges = answer["data"]["posts"]["edges"]
     assert len(edges) == 20
     assert all(len(edge["node"]["related"]) == 3 for edge in edges)
@@ -145,7 +145,7 @@ def test_related_for_a_list_of_posts_takes_a_fixed_number_of_statements(
     assert sum("post_related" in statement for statement in twenty) == 1
 
     with statements(engine) as five:
-        graphql(batching_client, LIST_QUERY, {"first": 5})
+        graphql(client_without_json_plans, LIST_QUERY, {"first": 5})
     assert len([statement for statement in five if "site_state" not in statement]) == len(work)
 
 
