@@ -149,6 +149,8 @@ class JsonPlan:
     # Lookups and constants, or one page of posts (`_PagePlan`) and constants.
     roots: tuple[store.Root | store.Constant | _PagePlan, ...]
     arguments: tuple[_Argument, ...]
+    # The page of posts among the roots, if any.
+    page: _PagePlan | None = None
     _reads: dict[tuple[PostScope, str], store.JsonRead] = field(default_factory=dict)
 
     def statement_arguments(self, variables: Any, image_base_url: str) -> dict[str, Any] | None:
@@ -180,9 +182,8 @@ class JsonPlan:
         arguments = self.statement_arguments(variables, image_base_url)
         if arguments is None:
             return None
-        page = next((root for root in self.roots if isinstance(root, _PagePlan)), None)
-        if page is not None:
-            return page.answer(conn, scope, variables, arguments, self.roots)
+        if self.page is not None:
+            return self.page.answer(conn, scope, variables, arguments, self.roots)
         key = (scope, conn.dialect.name)
         read = self._reads.get(key)
         if read is None:
@@ -501,13 +502,13 @@ def compile_json_plan(
             argument = compiler.argument(field_def, nodes[0], argument_name, None)
             target = _object_type(field_def)
             roots.append(store.Root(key, store_lookup, argument, compiler.fields(target, _sets(nodes))))
-        plan = JsonPlan(tuple(roots), tuple(compiler.arguments))
-        # Build the statement once now, so that whatever the store does not know is found here.
         pages = [root for root in roots if isinstance(root, _PagePlan)]
-        if pages:
-            if len(pages) > 1 or any(isinstance(root, store.Root) for root in roots):
-                return None  # a page of posts is answered alone (beside __typename)
-            pages[0].page_read(PUBLIC, (), store_queries.PostOrder.PUBLISHED_DESC, False, store.SQLITE)
+        if pages and (len(pages) > 1 or any(isinstance(root, store.Root) for root in roots)):
+            return None  # a page of posts is answered alone (beside __typename)
+        plan = JsonPlan(tuple(roots), tuple(compiler.arguments), pages[0] if pages else None)
+        # Build the statement once now, so that whatever the store does not know is found here.
+        if plan.page is not None:
+            plan.page.page_read(PUBLIC, (), store_queries.PostOrder.PUBLISHED_DESC, False, store.SQLITE)
         else:
             plan.read(PUBLIC, store.SQLITE)
     except (store.Unsupported, GraphQLError, ApiError):  # ApiError: a fixed argument out of range
